@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock, seededRng, shuffled } from './clock.ts';
+import { StatusError } from './errors.ts';
+import { Store } from './store.ts';
+import type { StoreEvent } from './types.ts';
+
+function pod(name: string, ns = 'default', extra: Record<string, unknown> = {}) {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns }, ...extra };
+}
+
+describe('Store', () => {
+  it('assigns uid, creationTimestamp and a global increasing resourceVersion', () => {
+    const store = new Store({ clock: new ManualClock() });
+    const a = store.create('pods', pod('a'));
+    const b = store.create('services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'default' } });
+    expect(a.metadata.uid).toMatch(/[0-9a-f-]{36}/);
+    expect(a.metadata.creationTimestamp).toBe('2026-01-01T00:00:00Z');
+    expect(Number(b.metadata.resourceVersion)).toBe(Number(a.metadata.resourceVersion) + 1);
+    expect(store.resourceVersion).toBe(Number(b.metadata.resourceVersion));
+  });
+
+  it('refuses a duplicate with AlreadyExists and a stale update with Conflict', () => {
+    const store = new Store({ clock: new ManualClock() });
+    const a = store.create('pods', pod('a'));
+    expect(() => store.create('pods', pod('a'))).toThrowError(/pods "a" already exists/);
+    store.update('pods', { ...a, spec: { x: 1 } });
+    try {
+      store.update('pods', { ...a, spec: { x: 2 } });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(StatusError);
+      expect((e as StatusError).code).toBe(409);
+      expect((e as StatusError).message).toContain('Operation cannot be fulfilled on pods "a"');
+    }
+  });
+
+  it('hands out copies so callers cannot change stored state', () => {
+    const store = new Store({ clock: new ManualClock() });
+    const a = store.create('pods', pod('a'));
+    a.metadata.labels = { changed: 'yes' };
+    expect(store.get('pods', 'default', 'a')?.metadata.labels).toBeUndefined();
+  });
+
+  it('lists by namespace and reports changes since a version, expiring old ones', () => {
+    const store = new Store({ clock: new ManualClock(), historySize: 3 });
+    const seen: StoreEvent[] = [];
+    store.subscribe((e) => seen.push(e));
+    const start = store.resourceVersion;
+    store.create('pods', pod('a', 'x'));
+    store.create('pods', pod('b', 'y'));
+    expect(store.list('pods', 'x').map((p) => p.metadata.name)).toEqual(['a']);
+    expect(store.changesSince(start)).toHaveLength(2);
+    store.remove('pods', 'x', 'a');
+    store.create('pods', pod('c', 'x'));
+    expect(store.changesSince(start)).toBe('expired');
+    expect(seen.map((e) => e.type)).toEqual(['ADDED', 'ADDED', 'DELETED', 'ADDED']);
+    expect(seen[2]!.old?.metadata.name).toBe('a');
+  });
+
+  it('ManualClock fires timers in time order only when advanced', () => {
+    const clock = new ManualClock(0);
+    const fired: string[] = [];
+    clock.after(20, () => fired.push('b'));
+    clock.after(10, () => { fired.push('a'); clock.after(5, () => fired.push('a2')); });
+    clock.advance(9);
+    expect(fired).toEqual([]);
+    clock.advance(20);
+    expect(fired).toEqual(['a', 'a2', 'b']);
+    expect(clock.now()).toBe(29);
+  });
+
+  it('seeded randomness repeats', () => {
+    expect(shuffled(seededRng(7), [1, 2, 3, 4, 5])).toEqual(shuffled(seededRng(7), [1, 2, 3, 4, 5]));
+  });
+});

@@ -1,0 +1,174 @@
+// The embedded cluster's etcd: every object of every kind, one global monotonically
+// increasing resourceVersion, and a bounded history of changes so watches can resume
+// from a resourceVersion (or learn it is too old: 410 Expired).
+// Source for the semantics: k8s.io/apiserver/pkg/storage (etcd3 store, watch cache).
+
+import { randomUUID } from 'node:crypto';
+import type { Clock } from './clock.ts';
+import { alreadyExists, conflict, notFound } from './errors.ts';
+import { resourceByKey } from './registry.ts';
+import type { KubeObject, StoredObject, StoreEvent } from './types.ts';
+
+export type StoreListener = (event: StoreEvent) => void;
+
+export interface StoreOptions {
+  clock: Clock;
+  /** How many changes are kept for watch resumption; older resourceVersions get 410. */
+  historySize?: number;
+  newUid?: () => string;
+}
+
+function objectKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function groupOf(key: string): { group: string; plural: string } {
+  const r = resourceByKey(key);
+  return { group: r?.group ?? '', plural: r?.plural ?? key };
+}
+
+export class Store {
+  private readonly clock: Clock;
+  private readonly historySize: number;
+  private readonly newUid: () => string;
+  private readonly buckets = new Map<string, Map<string, StoredObject>>();
+  private readonly history: StoreEvent[] = [];
+  private readonly listeners = new Set<StoreListener>();
+  private revision = 1;
+
+  constructor(options: StoreOptions) {
+    this.clock = options.clock;
+    this.historySize = options.historySize ?? 20_000;
+    this.newUid = options.newUid ?? randomUUID;
+  }
+
+  /** The current global resourceVersion. */
+  get resourceVersion(): number {
+    return this.revision;
+  }
+
+  /** The oldest resourceVersion a watch may resume from without 410. */
+  get oldestResumableVersion(): number {
+    return this.history.length ? this.history[0]!.resourceVersion - 1 : this.revision;
+  }
+
+  get(key: string, namespace: string | undefined, name: string): StoredObject | undefined {
+    const found = this.bucket(key).get(objectKey(namespace, name));
+    return found ? clone(found) : undefined;
+  }
+
+  /** Objects of one kind, optionally in one namespace, sorted by namespace then name. */
+  list(key: string, namespace?: string): StoredObject[] {
+    const out: StoredObject[] = [];
+    for (const obj of this.bucket(key).values()) {
+      if (namespace === undefined || obj.metadata.namespace === namespace) out.push(clone(obj));
+    }
+    return out.sort((a, b) =>
+      (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name),
+    );
+  }
+
+  count(key: string, namespace?: string): number {
+    if (namespace === undefined) return this.bucket(key).size;
+    let n = 0;
+    for (const obj of this.bucket(key).values()) if (obj.metadata.namespace === namespace) n++;
+    return n;
+  }
+
+  /** Store a new object. The caller has already resolved generateName and validated it. */
+  create(key: string, input: KubeObject): StoredObject {
+    const name = input.metadata.name;
+    if (!name) throw new Error(`store.create(${key}) without metadata.name`);
+    const bucket = this.bucket(key);
+    const id = objectKey(input.metadata.namespace, name);
+    if (bucket.has(id)) {
+      const { group, plural } = groupOf(key);
+      throw alreadyExists(plural, group, name);
+    }
+    const obj = clone(input) as StoredObject;
+    obj.metadata.uid = obj.metadata.uid || this.newUid();
+    obj.metadata.creationTimestamp = obj.metadata.creationTimestamp || new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+    obj.metadata.resourceVersion = String(++this.revision);
+    bucket.set(id, obj);
+    this.emit({ type: 'ADDED', resource: key, object: clone(obj), resourceVersion: this.revision });
+    return clone(obj);
+  }
+
+  /**
+   * Replace an object. If the input carries a resourceVersion it must equal the
+   * stored one (optimistic concurrency, 409 Conflict otherwise). uid and
+   * creationTimestamp cannot change.
+   */
+  update(key: string, input: KubeObject): StoredObject {
+    const name = input.metadata.name ?? '';
+    const bucket = this.bucket(key);
+    const id = objectKey(input.metadata.namespace, name);
+    const old = bucket.get(id);
+    const { group, plural } = groupOf(key);
+    if (!old) throw notFound(plural, group, name);
+    const wanted = input.metadata.resourceVersion;
+    if (wanted && wanted !== old.metadata.resourceVersion) {
+      throw conflict(plural, group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    const obj = clone(input) as StoredObject;
+    obj.metadata.uid = old.metadata.uid;
+    obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
+    obj.metadata.resourceVersion = String(++this.revision);
+    bucket.set(id, obj);
+    this.emit({ type: 'MODIFIED', resource: key, object: clone(obj), old: clone(old), resourceVersion: this.revision });
+    return clone(obj);
+  }
+
+  /** Remove an object for good (finalizers and grace periods are the caller's concern). */
+  remove(key: string, namespace: string | undefined, name: string): StoredObject {
+    const bucket = this.bucket(key);
+    const id = objectKey(namespace, name);
+    const old = bucket.get(id);
+    if (!old) {
+      const { group, plural } = groupOf(key);
+      throw notFound(plural, group, name);
+    }
+    bucket.delete(id);
+    // A DELETED event carries the object at a new resourceVersion, as etcd3 does.
+    const gone = clone(old);
+    gone.metadata.resourceVersion = String(++this.revision);
+    this.emit({ type: 'DELETED', resource: key, object: gone, old: clone(old), resourceVersion: this.revision });
+    return clone(gone);
+  }
+
+  /** Be told of every change, synchronously, after it is committed. */
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Changes after `resourceVersion`, oldest first, or 'expired' when the history no
+   * longer reaches back that far (the watch must answer 410 Gone / Expired).
+   */
+  changesSince(resourceVersion: number): StoreEvent[] | 'expired' {
+    if (resourceVersion < this.oldestResumableVersion) return 'expired';
+    const out: StoreEvent[] = [];
+    for (const e of this.history) if (e.resourceVersion > resourceVersion) out.push(e);
+    return out;
+  }
+
+  private bucket(key: string): Map<string, StoredObject> {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = new Map();
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  private emit(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}
