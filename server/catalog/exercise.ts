@@ -1,0 +1,248 @@
+// Validates one exercise folder and, when it is sound, builds the Exercise.
+// Every problem found is collected; nothing about bad content throws.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import MarkdownIt from 'markdown-it';
+import { imagesOf, readManifestDir, type Manifest } from './manifests.ts';
+import { findNeedsCycle } from './needs.ts';
+import { issuesToProblems, WHOLE_FILE, type CatalogProblem } from './problems.ts';
+import { exerciseFileSchema, mistakeFileSchema, type Check, type ExerciseFile } from './schema.ts';
+import { readYaml } from './yaml-file.ts';
+
+export interface Mistake {
+  name: string;
+  description: string;
+  fails: { check: string; contains: string }[];
+  manifests: Manifest[];
+}
+
+export interface Exercise {
+  id: string;
+  title: string;
+  summary: string;
+  order: number;
+  minutes: number;
+  images: string[];
+  checks: Check[];
+  /** Markdown shown to the learner. */
+  instructions: string;
+  /** Applied when the learner starts; empty when the exercise starts from nothing. */
+  setup: Manifest[];
+  solution: Manifest[];
+  mistakes: Mistake[];
+  /** Absolute path of the exercise folder. */
+  dir: string;
+}
+
+export interface ExerciseRead {
+  exercise?: Exercise;
+  /** Set whenever exercise.yaml parsed, even if other problems remain (for cross-catalog checks). */
+  identity?: { id: string; order: number };
+  problems: CatalogProblem[];
+}
+
+const MISTAKE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** `show` maps a path relative to the exercise folder to the path reported in problems. */
+export async function readExercise(dir: string, show: (rel: string) => string): Promise<ExerciseRead> {
+  const problems: CatalogProblem[] = [];
+  const missing = (rel: string, what: string) =>
+    problems.push({ file: show(rel), field: WHOLE_FILE, message: `missing: every exercise needs ${what}` });
+
+  if ((await entryKind(dir)) !== 'dir') {
+    return { problems: [{ file: show('.'), field: WHOLE_FILE, message: 'not a directory' }] };
+  }
+
+  const parsedFile = await readExerciseFile(dir, show, problems);
+  const file = parsedFile?.sound ? parsedFile.file : undefined;
+  const identity = parsedFile && { id: parsedFile.file.id, order: parsedFile.file.order };
+  if (parsedFile === undefined && (await entryKind(path.join(dir, 'exercise.yaml'))) === 'missing') {
+    missing('exercise.yaml', 'an exercise.yaml');
+  }
+
+  let instructions = '';
+  if ((await entryKind(path.join(dir, 'instructions.md'))) === 'file') {
+    instructions = await readFile(path.join(dir, 'instructions.md'), 'utf8');
+    problems.push(...checkInstructions(instructions, show('instructions.md')));
+  } else missing('instructions.md', 'instructions.md');
+
+  let setup: Manifest[] = [];
+  if ((await entryKind(path.join(dir, 'setup'))) === 'dir') {
+    const read = await readManifestDir({ exerciseDir: dir, relDir: 'setup', show });
+    setup = read.manifests;
+    problems.push(...read.problems);
+  }
+
+  let solution: Manifest[] = [];
+  if ((await entryKind(path.join(dir, 'solution'))) === 'dir') {
+    const read = await readManifestDir({ exerciseDir: dir, relDir: 'solution', show });
+    solution = read.manifests;
+    problems.push(...read.problems);
+  } else missing('solution', 'a solution/ folder of reference manifests');
+
+  const checkIds = file ? new Set(file.checks.map((c) => c.id)) : undefined;
+  const mistakes = await readMistakes(dir, show, checkIds, problems);
+
+  if (file) {
+    const used = imagesOf([...setup, ...solution]).filter((image) => !file.images.includes(image));
+    if (used.length > 0) {
+      problems.push({
+        file: show('exercise.yaml'),
+        field: 'images',
+        message: `setup/solution use image(s) not listed here: ${used.join(', ')}`,
+      });
+    }
+  }
+
+  if (file === undefined || problems.length > 0) return { problems, identity };
+  const { id, title, summary, order, minutes, images, checks } = file;
+  return {
+    problems,
+    identity,
+    exercise: { id, title, summary, order, minutes, images, checks, instructions, setup, solution, mistakes, dir },
+  };
+}
+
+async function readExerciseFile(
+  dir: string,
+  show: (rel: string) => string,
+  problems: CatalogProblem[],
+): Promise<{ file: ExerciseFile; sound: boolean } | undefined> {
+  const absFile = path.join(dir, 'exercise.yaml');
+  if ((await entryKind(absFile)) !== 'file') return undefined;
+  const shown = show('exercise.yaml');
+  const read = await readYaml(absFile, shown);
+  if (!read.ok) {
+    problems.push(...read.problems);
+    return undefined;
+  }
+  const [doc, ...extra] = read.documents;
+  if (doc === undefined || extra.length > 0) {
+    problems.push({ file: shown, field: WHOLE_FILE, message: 'must hold exactly one YAML document' });
+    return undefined;
+  }
+  const parsed = exerciseFileSchema.safeParse(doc.value);
+  if (!parsed.success) {
+    problems.push(...issuesToProblems(shown, parsed.error.issues, doc.locate));
+    return undefined;
+  }
+  const file = parsed.data;
+  const before = problems.length;
+  const folder = path.basename(dir);
+  if (file.id !== folder) {
+    problems.push({ file: shown, field: 'id', message: `id "${file.id}" must equal the folder name "${folder}"` });
+  }
+  const seen = new Set<string>();
+  file.checks.forEach((check, i) => {
+    if (seen.has(check.id)) {
+      problems.push({ file: shown, field: `checks[${i}].id`, message: `duplicate check id "${check.id}"` });
+    }
+    seen.add(check.id);
+  });
+  file.checks.forEach((check, i) => {
+    check.needs.forEach((need, j) => {
+      if (!seen.has(need)) {
+        problems.push({
+          file: shown,
+          field: `checks[${i}].needs[${j}]`,
+          message: `check "${check.id}" needs "${need}", which is not a check of this exercise`,
+        });
+      }
+    });
+  });
+  const cycle = findNeedsCycle(file.checks);
+  if (cycle) {
+    const first = cycle[0] ?? '';
+    const index = file.checks.findIndex((c) => c.id === first);
+    problems.push({
+      file: shown,
+      field: `checks[${index}].needs`,
+      message: `needs form a cycle: ${cycle.join(' → ')}`,
+    });
+  }
+  return { file, sound: problems.length === before };
+}
+
+async function readMistakes(
+  dir: string,
+  show: (rel: string) => string,
+  checkIds: ReadonlySet<string> | undefined,
+  problems: CatalogProblem[],
+): Promise<Mistake[]> {
+  const mistakesDir = path.join(dir, 'mistakes');
+  if ((await entryKind(mistakesDir)) !== 'dir') return [];
+  const entries = await readdir(mistakesDir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  const mistakes: Mistake[] = [];
+  for (const entry of entries) {
+    const relDir = `mistakes/${entry.name}`;
+    if (!entry.isDirectory()) {
+      problems.push({ file: show(relDir), field: WHOLE_FILE, message: 'mistakes/ holds only folders, one per mistake' });
+      continue;
+    }
+    if (!MISTAKE_NAME.test(entry.name)) {
+      problems.push({ file: show(relDir), field: WHOLE_FILE, message: 'a mistake folder name must be lowercase letters, digits and "-"' });
+    }
+    const relFile = `${relDir}/mistake.yaml`;
+    const shown = show(relFile);
+    const manifests = await readManifestDir({ exerciseDir: dir, relDir, skip: ['mistake.yaml'], show });
+    problems.push(...manifests.problems);
+    if ((await entryKind(path.join(dir, relFile))) !== 'file') {
+      problems.push({ file: shown, field: WHOLE_FILE, message: 'missing: a mistake needs a mistake.yaml' });
+      continue;
+    }
+    const read = await readYaml(path.join(dir, relFile), shown);
+    if (!read.ok) {
+      problems.push(...read.problems);
+      continue;
+    }
+    const [doc, ...extra] = read.documents;
+    if (doc === undefined || extra.length > 0) {
+      problems.push({ file: shown, field: WHOLE_FILE, message: 'must hold exactly one YAML document' });
+      continue;
+    }
+    const parsed = mistakeFileSchema.safeParse(doc.value);
+    if (!parsed.success) {
+      problems.push(...issuesToProblems(shown, parsed.error.issues, doc.locate));
+      continue;
+    }
+    parsed.data.fails.forEach((fail, i) => {
+      if (checkIds && !checkIds.has(fail.check)) {
+        problems.push({
+          file: shown,
+          field: `fails[${i}].check`,
+          message: `"${fail.check}" is not a check id of this exercise (${[...checkIds].join(', ')})`,
+        });
+      }
+    });
+    mistakes.push({ name: entry.name, ...parsed.data, manifests: manifests.manifests });
+  }
+  return mistakes;
+}
+
+// The portal renders instructions without raw HTML; authors find out here, not in class.
+function checkInstructions(text: string, file: string): CatalogProblem[] {
+  if (text.trim() === '') return [{ file, field: WHOLE_FILE, message: 'is empty' }];
+  const problems: CatalogProblem[] = [];
+  const tokens = new MarkdownIt({ html: true }).parse(text, {});
+  for (const token of tokens) {
+    const line = (token.map?.[0] ?? 0) + 1;
+    const html =
+      token.type === 'html_block' || (token.children ?? []).some((child) => child.type === 'html_inline');
+    if (html) problems.push({ file, field: `line ${line}`, message: 'raw HTML is not allowed; use Markdown' });
+  }
+  return problems;
+}
+
+type EntryKind = 'file' | 'dir' | 'other' | 'missing';
+
+async function entryKind(p: string): Promise<EntryKind> {
+  try {
+    const s = await stat(p);
+    return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
+  } catch (error) {
+    // Only "does not exist" is an answer; anything else (EACCES, EIO) is a real failure.
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'missing';
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+// The exercise catalog: every folder under the exercises root, validated as a
+// whole so that one run reports every problem of every exercise.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readExercise, type Exercise } from './exercise.ts';
+import { CatalogError, WHOLE_FILE, type CatalogProblem } from './problems.ts';
+
+export type { Exercise, Mistake } from './exercise.ts';
+export type { Manifest } from './manifests.ts';
+export type { Check } from './schema.ts';
+export { CatalogError, formatProblem, type CatalogProblem } from './problems.ts';
+
+export const DEFAULT_EXERCISES_DIR: string = fileURLToPath(new URL('../../exercises/', import.meta.url)).replace(
+  /[\\/]$/,
+  '',
+);
+
+export interface Catalog {
+  /** Sorted by `order`. */
+  exercises: readonly Exercise[];
+  byId(id: string): Exercise | undefined;
+}
+
+/** Problems of one exercise folder, with files relative to that folder. Throws only on I/O failures. */
+export async function validateExerciseDir(dir: string): Promise<CatalogProblem[]> {
+  return (await readExercise(path.resolve(dir), (rel) => rel)).problems;
+}
+
+/** One exercise folder; throws CatalogError listing every problem. */
+export async function loadExercise(dir: string): Promise<Exercise> {
+  const { exercise, problems } = await readExercise(path.resolve(dir), (rel) => rel);
+  if (!exercise || problems.length > 0) throw new CatalogError(problems);
+  return exercise;
+}
+
+/** Every folder under `root` is an exercise; throws CatalogError listing every problem found. */
+export async function loadCatalog(root: string): Promise<Catalog> {
+  const absRoot = path.resolve(root);
+  const entries = await readdir(absRoot, { withFileTypes: true });
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const problems: CatalogProblem[] = [];
+  const exercises: Exercise[] = [];
+  const identities: Identity[] = [];
+  for (const folder of folders) {
+    const read = await readExercise(path.join(absRoot, folder), (rel) => `${folder}/${rel}`);
+    problems.push(...read.problems);
+    if (read.exercise) exercises.push(read.exercise);
+    if (read.identity) identities.push({ folder, ...read.identity });
+  }
+  problems.push(...duplicates(identities, 'id'), ...duplicates(identities, 'order'));
+  if (exercises.length === 0 && problems.length === 0) {
+    problems.push({ file: '.', field: WHOLE_FILE, message: `no exercise folders in ${absRoot}` });
+  }
+  if (problems.length > 0) throw new CatalogError(problems);
+  exercises.sort((a, b) => a.order - b.order);
+  const index = new Map(exercises.map((e) => [e.id, e]));
+  return { exercises, byId: (id) => index.get(id) };
+}
+
+interface Identity {
+  folder: string;
+  id: string;
+  order: number;
+}
+
+function duplicates(identities: readonly Identity[], field: 'id' | 'order'): CatalogProblem[] {
+  const first = new Map<string | number, string>();
+  const problems: CatalogProblem[] = [];
+  for (const e of identities) {
+    const folder = e.folder;
+    const owner = first.get(e[field]);
+    if (owner === undefined) first.set(e[field], folder);
+    else {
+      problems.push({
+        file: `${folder}/exercise.yaml`,
+        field,
+        message: `${field} ${JSON.stringify(e[field])} is already used by ${owner}/exercise.yaml`,
+      });
+    }
+  }
+  return problems;
+}
