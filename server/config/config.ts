@@ -1,0 +1,193 @@
+// Every setting kubelab reads comes from environment variables, parsed once here by
+// one zod schema; the rest of the server receives a typed, frozen Config.
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_EXERCISES_DIR } from '../catalog/loader.ts';
+import { parseDuration } from './duration.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type ClusterConfig = { mode: 'embedded' } | { mode: 'kubeconfig'; kubeconfig: string };
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute directory holding the SQLite database. */
+  readonly dataDir: string;
+  readonly cluster: ClusterConfig;
+  /** Base URL learners and LMSs reach, without a trailing slash. */
+  readonly publicUrl: string;
+  readonly gradingConcurrency: number;
+  readonly namespaceTtlMs: number;
+  readonly maxEnvironments: number;
+  readonly maxEnvironmentsPerLearner: number;
+  /** Absolute directory of the exercise catalog. */
+  readonly exercisesDir: string;
+  /** Bootstrap admin API token; never logged. */
+  readonly adminToken: string | undefined;
+  readonly logLevel: LogLevel;
+}
+
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly message: string;
+}
+
+/** A start-up error meant for humans: one line per bad variable, no stack needed. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[]) {
+    super(['invalid configuration:', ...problems.map((p) => `  ${p.variable}: ${p.message}`)].join('\n'));
+    this.problems = problems;
+  }
+}
+
+// An empty variable (`PORT=`) means "not set", as most shells and compose files intend.
+const raw = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const shown = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+
+function integer(fallback: number, min: number, max: number) {
+  return raw.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `expected an integer ${min}–${max}, got ${shown(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {
+  return raw.transform((v, ctx): T[number] => {
+    if (v === undefined) return fallback;
+    const found = values.find((candidate) => candidate === v);
+    if (found === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected one of ${values.join('|')}, got ${shown(v)}` });
+      return z.NEVER;
+    }
+    return found;
+  });
+}
+
+const duration = (fallback: string) =>
+  raw.transform((v, ctx) => {
+    const text = v ?? fallback;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < 60_000 || ms > 30 * 86_400_000) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration between 1m and 30d such as 2h, 90m or 1h30m, got ${shown(text)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const host = raw.transform((v, ctx) => {
+  if (v === undefined) return '127.0.0.1';
+  if (/\s|\/|^\[|\]$/.test(v)) {
+    ctx.addIssue({ code: 'custom', message: `expected a host name or IP address, got ${shown(v)}` });
+    return z.NEVER;
+  }
+  return v;
+});
+
+const url = raw.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const parsed = URL.canParse(v) ? new URL(v) : undefined;
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search) {
+    ctx.addIssue({ code: 'custom', message: `expected an http(s) URL without a query, got ${shown(v)}` });
+    return z.NEVER;
+  }
+  return parsed.href.replace(/\/+$/, '');
+});
+
+// Bootstrap tokens are stored as a plain sha256 like generated ones, which is only
+// sound for high-entropy secrets: refuse short ones.
+const adminToken = raw.transform((v, ctx) => {
+  if (v !== undefined && v.length < 32) {
+    ctx.addIssue({ code: 'custom', message: `expected at least 32 characters, got ${v.length}` });
+    return z.NEVER;
+  }
+  return v;
+});
+
+const EnvSchema = z.object({
+  PORT: integer(8080, 0, 65535),
+  HOST: host,
+  KUBELAB_DATA_DIR: raw,
+  KUBELAB_CLUSTER: oneOf(['embedded', 'kubeconfig'], 'embedded'),
+  KUBECONFIG: raw,
+  KUBELAB_PUBLIC_URL: url,
+  KUBELAB_GRADING_CONCURRENCY: integer(4, 1, 64),
+  KUBELAB_NAMESPACE_TTL: duration('2h'),
+  KUBELAB_MAX_ENVIRONMENTS: integer(200, 1, 100_000),
+  KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER: integer(3, 1, 100),
+  KUBELAB_EXERCISES_DIR: raw,
+  KUBELAB_ADMIN_TOKEN: adminToken,
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+});
+
+/** The environment variables kubelab reads, for help texts. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
+export interface LoadConfigOptions {
+  /** Relative paths resolve against this directory (default: process.cwd()). */
+  readonly cwd?: string;
+}
+
+/** Parses settings from `env`; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const parsed = EnvSchema.safeParse(pick(env));
+  const problems: ConfigProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message }));
+  if (!parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+
+  if (e.KUBELAB_CLUSTER === 'kubeconfig' && e.KUBECONFIG === undefined) {
+    problems.push({ variable: 'KUBECONFIG', message: 'required when KUBELAB_CLUSTER=kubeconfig' });
+  }
+  if (e.KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER > e.KUBELAB_MAX_ENVIRONMENTS) {
+    problems.push({
+      variable: 'KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER',
+      message: `must not exceed KUBELAB_MAX_ENVIRONMENTS (${e.KUBELAB_MAX_ENVIRONMENTS}), got ${e.KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER}`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const cluster: ClusterConfig =
+    e.KUBELAB_CLUSTER === 'kubeconfig' && e.KUBECONFIG !== undefined
+      ? { mode: 'kubeconfig', kubeconfig: path.resolve(cwd, e.KUBECONFIG) }
+      : { mode: 'embedded' };
+  const hostInUrl = e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(cwd, e.KUBELAB_DATA_DIR ?? 'data'),
+    cluster,
+    publicUrl: e.KUBELAB_PUBLIC_URL ?? `http://${hostInUrl}:${e.PORT}`,
+    gradingConcurrency: e.KUBELAB_GRADING_CONCURRENCY,
+    namespaceTtlMs: e.KUBELAB_NAMESPACE_TTL,
+    maxEnvironments: e.KUBELAB_MAX_ENVIRONMENTS,
+    maxEnvironmentsPerLearner: e.KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER,
+    exercisesDir: e.KUBELAB_EXERCISES_DIR === undefined ? DEFAULT_EXERCISES_DIR : path.resolve(cwd, e.KUBELAB_EXERCISES_DIR),
+    adminToken: e.KUBELAB_ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+// Only the variables we know: the rest of the environment is none of our business
+// and must not leak into error messages.
+function pick(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, env[name]]));
+}

@@ -1,0 +1,136 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { id, timestamp } from './columns.ts';
+import { NotFoundError } from './errors.ts';
+
+export const EnvironmentStatus = z.enum(['provisioning', 'ready', 'failed', 'deleting', 'deleted']);
+export type EnvironmentStatus = z.infer<typeof EnvironmentStatus>;
+
+/** A row of `environments`, exactly as stored. */
+export const EnvironmentRow = z.object({
+  id,
+  user_id: id,
+  exercise_id: z.string().min(1),
+  namespace: z.string().min(1),
+  status: EnvironmentStatus,
+  error: z.string().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  expires_at: timestamp,
+});
+
+const parseEnvironment = EnvironmentRow.transform((r) => ({
+  id: r.id,
+  userId: r.user_id,
+  exerciseId: r.exercise_id,
+  namespace: r.namespace,
+  status: r.status,
+  error: r.error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  expiresAt: r.expires_at,
+}));
+export type Environment = z.output<typeof parseEnvironment>;
+
+export interface NewEnvironment {
+  readonly userId: number;
+  readonly exerciseId: string;
+  readonly namespace: string;
+  readonly expiresAt: number;
+}
+
+// Environments that still hold (or may hold) a namespace count against quotas.
+const LIVE = `status IN ('provisioning', 'ready', 'failed', 'deleting')`;
+
+export class EnvironmentsRepo {
+  readonly #now: () => number;
+  readonly #insert: Database.Statement;
+  readonly #byId: Database.Statement;
+  readonly #byNamespace: Database.Statement;
+  readonly #liveForUser: Database.Statement;
+  readonly #countLive: Database.Statement;
+  readonly #countLiveForUser: Database.Statement;
+  readonly #expired: Database.Statement;
+  readonly #setStatus: Database.Statement;
+  readonly #extend: Database.Statement;
+
+  constructor(sqlite: Database.Database, now: () => number) {
+    this.#now = now;
+    this.#insert = sqlite.prepare(
+      `INSERT INTO environments (user_id, exercise_id, namespace, status, created_at, updated_at, expires_at)
+       VALUES (@userId, @exerciseId, @namespace, 'provisioning', @now, @now, @expiresAt) RETURNING *`,
+    );
+    this.#byId = sqlite.prepare('SELECT * FROM environments WHERE id = ?');
+    this.#byNamespace = sqlite.prepare('SELECT * FROM environments WHERE namespace = ?');
+    this.#liveForUser = sqlite.prepare(`SELECT * FROM environments WHERE user_id = ? AND ${LIVE} ORDER BY id`);
+    this.#countLive = sqlite.prepare(`SELECT count(*) AS n FROM environments WHERE ${LIVE}`);
+    this.#countLiveForUser = sqlite.prepare(`SELECT count(*) AS n FROM environments WHERE user_id = ? AND ${LIVE}`);
+    this.#expired = sqlite.prepare(
+      `SELECT * FROM environments WHERE status IN ('provisioning', 'ready', 'failed') AND expires_at <= ? ORDER BY expires_at`,
+    );
+    this.#setStatus = sqlite.prepare(
+      'UPDATE environments SET status = @status, error = @error, updated_at = @now WHERE id = @id RETURNING *',
+    );
+    this.#extend = sqlite.prepare(
+      'UPDATE environments SET expires_at = @expiresAt, updated_at = @now WHERE id = @id RETURNING *',
+    );
+  }
+
+  create(env: NewEnvironment): Environment {
+    return parseEnvironment.parse(this.#insert.get({ ...env, now: this.#now() }));
+  }
+
+  select(environmentId: number): Environment {
+    const env = this.selectOptional(environmentId);
+    if (env === undefined) throw new NotFoundError('environment', environmentId);
+    return env;
+  }
+
+  selectOptional(environmentId: number): Environment | undefined {
+    const row = this.#byId.get(environmentId);
+    return row === undefined ? undefined : parseEnvironment.parse(row);
+  }
+
+  selectOptionalByNamespace(namespace: string): Environment | undefined {
+    const row = this.#byNamespace.get(namespace);
+    return row === undefined ? undefined : parseEnvironment.parse(row);
+  }
+
+  /** The user's environments that are not deleted yet. */
+  listLiveForUser(userId: number): Environment[] {
+    return this.#liveForUser.all(userId).map((row) => parseEnvironment.parse(row));
+  }
+
+  countLive(): number {
+    return CountRow.parse(this.#countLive.get()).n;
+  }
+
+  countLiveForUser(userId: number): number {
+    return CountRow.parse(this.#countLiveForUser.get(userId)).n;
+  }
+
+  /** Environments whose time is up at `at` and that the reaper has not started on. */
+  listExpired(at: number): Environment[] {
+    return this.#expired.all(at).map((row) => parseEnvironment.parse(row));
+  }
+
+  /** Moves to `status`; `error` is kept only with `failed` and cleared otherwise. */
+  setStatus(environmentId: number, status: EnvironmentStatus, error?: string): Environment {
+    const row = this.#setStatus.get({
+      id: environmentId,
+      status,
+      error: status === 'failed' ? (error ?? 'unknown error') : null,
+      now: this.#now(),
+    });
+    if (row === undefined) throw new NotFoundError('environment', environmentId);
+    return parseEnvironment.parse(row);
+  }
+
+  extend(environmentId: number, expiresAt: number): Environment {
+    const row = this.#extend.get({ id: environmentId, expiresAt, now: this.#now() });
+    if (row === undefined) throw new NotFoundError('environment', environmentId);
+    return parseEnvironment.parse(row);
+  }
+}
+
+const CountRow = z.object({ n: z.number().int().nonnegative() });
