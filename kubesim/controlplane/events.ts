@@ -1,0 +1,74 @@
+// Events as controllers and the kubelet record them (core/v1 Event, what
+// `kubectl describe` and `kubectl get events` show). Identical repeats increment
+// count and lastTimestamp instead of creating a new Event, like client-go's
+// EventCorrelator. Name is "<object>.<hex>" as client-go's recorder makes it.
+// Source: k8s.io/client-go/tools/record/event.go, events_cache.go
+
+import type { Clock, Rng } from '../core/clock.ts';
+import type { Store } from '../core/store.ts';
+import type { KubeObject } from '../core/types.ts';
+import { at, str, timestamp } from './util/obj.ts';
+
+export interface EventInput {
+  involvedObject: KubeObject;
+  reason: string;
+  message: string;
+  type?: 'Normal' | 'Warning';
+  /** e.g. { component: 'kubelet', host: 'kind-worker' } */
+  source: { component: string; host?: string };
+  /** A fieldPath such as "spec.containers{web}" (kubelet events). */
+  fieldPath?: string;
+}
+
+function hex(rng: Rng): string {
+  let s = '';
+  for (let i = 0; i < 16; i++) s += Math.floor(rng.next() * 16).toString(16);
+  return s;
+}
+
+export function recordEvent(store: Store, clock: Clock, rng: Rng, input: EventInput): void {
+  const target = input.involvedObject;
+  const namespace = target.metadata.namespace || 'default';
+  const now = timestamp(clock.now());
+  const involved = {
+    kind: target.kind,
+    namespace: target.metadata.namespace,
+    name: target.metadata.name,
+    uid: target.metadata.uid,
+    apiVersion: target.apiVersion,
+    resourceVersion: target.metadata.resourceVersion,
+    ...(input.fieldPath ? { fieldPath: input.fieldPath } : {}),
+  };
+  const type = input.type ?? 'Normal';
+  const existing = store.list('events', namespace).find((e) => {
+    return (
+      str(at(e, 'involvedObject', 'uid')) === target.metadata.uid &&
+      str(at(e, 'involvedObject', 'fieldPath')) === input.fieldPath &&
+      e.reason === input.reason && e.message === input.message && e.type === type &&
+      str(at(e, 'source', 'component')) === input.source.component
+    );
+  });
+  if (existing) {
+    existing.count = (typeof existing.count === 'number' ? existing.count : 1) + 1;
+    existing.lastTimestamp = now;
+    store.update('events', existing);
+    return;
+  }
+  store.create('events', {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${target.metadata.name ?? 'unknown'}.${hex(rng)}`, namespace },
+    involvedObject: involved,
+    reason: input.reason,
+    message: input.message,
+    type,
+    source: input.source,
+    count: 1,
+    firstTimestamp: now,
+    lastTimestamp: now,
+    eventTime: null,
+    reportingComponent: input.source.component,
+    reportingInstance: input.source.host ?? '',
+    action: '',
+  });
+}

@@ -1,0 +1,144 @@
+// The work loop every controller shares. Store listeners only enqueue keys; queues are
+// drained later on a fresh macrotask (setImmediate), never re-entrantly inside a store
+// write. Timers go through the injected Clock and also only enqueue. With a
+// ManualClock this makes a run a pure function of (inputs, seed, advances).
+// Mirrors client-go's workqueue: a key queued twice before processing is processed once.
+
+import type { Clock, TimerHandle } from '../core/clock.ts';
+import { isStored, RESOURCES } from '../core/registry.ts';
+import type { Store } from '../core/store.ts';
+import type { StoreEvent } from '../core/types.ts';
+
+export interface Controller {
+  name: string;
+  /** The keys of this controller's queue a store change concerns. */
+  keysFor(event: StoreEvent): readonly string[];
+  reconcile(key: string): void;
+}
+
+export type ErrorReporter = (controller: string, key: string, error: unknown) => void;
+
+/** How many reconciles run before yielding the event loop (keeps a real-clock server responsive). */
+const BATCH = 500;
+
+export class Runner {
+  private readonly queues = new Map<Controller, Set<string>>();
+  private readonly timers = new Set<TimerHandle>();
+  private readonly waiters: (() => void)[] = [];
+  private scheduled = false;
+  private running = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly onError: ErrorReporter,
+  ) {}
+
+  add(controller: Controller): void {
+    this.queues.set(controller, new Set());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.store.subscribe((event) => this.dispatch(event));
+    this.kick();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+    for (const q of this.queues.values()) q.clear();
+    this.release();
+  }
+
+  /** Feed every stored object to every controller as if just added. */
+  resync(): void {
+    for (const def of RESOURCES) {
+      if (!isStored(def)) continue;
+      for (const object of this.store.list(def.key)) {
+        this.dispatch({ type: 'ADDED', resource: def.key, object, resourceVersion: this.store.resourceVersion });
+      }
+    }
+  }
+
+  enqueue(controller: Controller, key: string): void {
+    this.queues.get(controller)?.add(key);
+    this.kick();
+  }
+
+  /** Enqueue `key` after `ms` of the injected clock. */
+  enqueueAfter(controller: Controller, key: string, ms: number): TimerHandle {
+    const handle = this.clock.after(ms, () => {
+      this.timers.delete(handle);
+      if (this.running) this.enqueue(controller, key);
+    });
+    this.timers.add(handle);
+    return {
+      cancel: () => {
+        handle.cancel();
+        this.timers.delete(handle);
+      },
+    };
+  }
+
+  /** Resolves once every queue is empty (timers may still be pending). */
+  idle(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private busy(): boolean {
+    if (!this.running) return false;
+    if (this.scheduled) return true;
+    for (const q of this.queues.values()) if (q.size > 0) return true;
+    return false;
+  }
+
+  private dispatch(event: StoreEvent): void {
+    for (const [controller, queue] of this.queues) {
+      for (const key of controller.keysFor(event)) queue.add(key);
+    }
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.scheduled || !this.running) return;
+    this.scheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    let budget = BATCH;
+    let progressed = true;
+    while (this.running && progressed && budget > 0) {
+      progressed = false;
+      for (const [controller, queue] of this.queues) {
+        const keys = [...queue];
+        queue.clear();
+        for (const key of keys) {
+          progressed = true;
+          budget--;
+          try {
+            controller.reconcile(key);
+          } catch (error) {
+            this.onError(controller.name, key, error);
+          }
+          if (!this.running) break;
+        }
+      }
+    }
+    if (this.busy()) this.kick();
+    else this.release();
+  }
+
+  private release(): void {
+    const waiting = this.waiters.splice(0);
+    for (const w of waiting) w();
+  }
+}

@@ -1,0 +1,31 @@
+// The per-kind strategy table the REST layer consults on every create and update.
+
+import type { ResourceStrategy } from '../../core/strategy.ts';
+import { namespaceStrategy, subdomainNamed } from './generic.ts';
+import { serviceStrategy } from './service.ts';
+
+export function strategyTable(): Map<string, ResourceStrategy> {
+  const table = new Map<string, ResourceStrategy>([
+    ['namespaces', namespaceStrategy],
+    ['services', serviceStrategy],
+    ['nodes', subdomainNamed(false)],
+    ['configmaps', subdomainNamed(true)],
+    ['secrets', subdomainNamed(true)],
+    ['serviceaccounts', subdomainNamed(true)],
+    ['events', subdomainNamed(true)],
+    ['resourcequotas', subdomainNamed(true)],
+    ['limitranges', subdomainNamed(true)],
+    ['endpoints', subdomainNamed(true)],
+    ['discovery.k8s.io/endpointslices', subdomainNamed(true)],
+    ['networking.k8s.io/networkpolicies', subdomainNamed(true)],
+    ['rbac.authorization.k8s.io/roles', subdomainNamed(true)],
+    ['rbac.authorization.k8s.io/rolebindings', subdomainNamed(true)],
+    ['rbac.authorization.k8s.io/clusterroles', subdomainNamed(false)],
+    ['rbac.authorization.k8s.io/clusterrolebindings', subdomainNamed(false)],
+    ['pods', subdomainNamed(true)],
+    ['apps/deployments', subdomainNamed(true)],
+    ['apps/replicasets', subdomainNamed(true)],
+    ['apps/statefulsets', subdomainNamed(true)],
+  ]);
+  return table;
+}
