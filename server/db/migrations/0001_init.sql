@@ -54,7 +54,9 @@ CREATE TABLE attempts (
   started_at      INTEGER,
   finished_at     INTEGER,
   -- A verdict exists exactly when the attempt finished, so readers never see half of one.
-  CHECK ((status = 'finished') = (result IS NOT NULL AND score IS NOT NULL AND finished_at IS NOT NULL))
+  CHECK ((status = 'finished') = (result IS NOT NULL)),
+  CHECK ((status = 'finished') = (score IS NOT NULL)),
+  CHECK ((status IN ('finished', 'interrupted')) = (finished_at IS NOT NULL))
 ) STRICT;
 CREATE INDEX attempts_by_user_exercise ON attempts (user_id, exercise_id, created_at);
 CREATE INDEX attempts_by_environment ON attempts (environment_id);
