@@ -1,0 +1,81 @@
+// The whole HTTP application as one function of its dependencies. It never listens:
+// server/cli/serve.ts does that, and tests call buildApp with the same deps shape and
+// talk to it through app.inject.
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Catalog } from './catalog/loader.ts';
+import type { Config } from './config/config.ts';
+import type { Db } from './db/database.ts';
+import type { RouteContext } from './http/context.ts';
+import { registerErrorHandling } from './http/errorHandler.ts';
+import { loggerOptions, type LogDestination } from './http/logging.ts';
+import { createMarkdownRenderer } from './http/markdown.ts';
+import { exerciseRoutes } from './http/routes/exercises.ts';
+import { healthRoutes } from './http/routes/health.ts';
+import { openapiRoutes } from './http/routes/openapi.ts';
+
+export const API_PREFIX = '/api/v1';
+export const API_VERSION = '0.1.0';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly catalog: Catalog;
+  /** Where JSON log lines go (default stdout); tests capture them here. Level: config.logLevel. */
+  readonly logStream?: LogDestination;
+  /** Clock (epoch ms). Default Date.now. */
+  readonly now?: () => number;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(deps.config.logLevel, deps.logStream),
+    // Route params are bounded by their schemas; this bounds the raw URL piece first.
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  // Layer 1: external plugins and the schema compilers.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'kubelab',
+        version: API_VERSION,
+        description: 'Hands-on Kubernetes Service labs: exercises, environments and grades.',
+      },
+      servers: [{ url: deps.config.publicUrl }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  // Layer 2: app services (db, catalog; cluster and grading join here later).
+  const ctx: RouteContext = {
+    config: deps.config,
+    db: deps.db,
+    catalog: deps.catalog,
+    now: deps.now ?? Date.now,
+    renderMarkdown: createMarkdownRenderer(),
+  };
+
+  // Layer 3: routes.
+  await app.register(healthRoutes, ctx);
+  await app.register(
+    async (api) => {
+      await api.register(exerciseRoutes, ctx);
+      await api.register(openapiRoutes);
+    },
+    { prefix: API_PREFIX },
+  );
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,44 @@
+// Liveness says the process answers; readiness says it can do its job (database
+// reachable, catalog loaded), so a load balancer sends learners only to ready ones.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouteContext } from '../context.ts';
+import { ServiceUnavailableError } from '../errors.ts';
+import { ErrorResponse } from '../schemas/common.ts';
+
+const Health = z.object({ status: z.literal('ok'), time: z.string() });
+const Ready = z.object({
+  status: z.literal('ready'),
+  checks: z.object({ database: z.string(), catalog: z.string() }),
+});
+
+export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx) => {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['health'], summary: 'Liveness', response: { 200: Health } } },
+    async () => ({ status: 'ok' as const, time: new Date(ctx.now()).toISOString() }),
+  );
+
+  app.get(
+    '/readyz',
+    { schema: { tags: ['health'], summary: 'Readiness', response: { 200: Ready, 503: ErrorResponse } } },
+    async (request) => {
+      const database = databaseState(ctx, (err) => request.log.warn({ err }, 'readiness: database check failed'));
+      const count = ctx.catalog.exercises.length;
+      const catalog = count > 0 ? `${count} exercises` : 'no exercises loaded';
+      if (database !== 'ok' || count === 0) {
+        throw new ServiceUnavailableError('not_ready', 'not ready', { checks: { database, catalog } });
+      }
+      return { status: 'ready' as const, checks: { database, catalog } };
+    },
+  );
+};
+
+function databaseState(ctx: RouteContext, report: (err: unknown) => void): string {
+  try {
+    return ctx.db.ping() ? 'ok' : 'unreachable';
+  } catch (err) {
+    report(err);
+    return 'unreachable';
+  }
+}

@@ -1,0 +1,58 @@
+// Builds the app exactly as `kubelab serve` does (same loadConfig, openDatabase,
+// loadCatalog, buildApp), on a temp data dir and the real exercise catalog.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { loadCatalog, type Catalog } from '../../server/catalog/loader.ts';
+import { loadConfig, type Config } from '../../server/config/config.ts';
+import { databaseFile, openDatabase, type Db } from '../../server/db/database.ts';
+import type { LogDestination } from '../../server/http/logging.ts';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly config: Config;
+  readonly db: Db;
+  readonly catalog: Catalog;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment variables, as `kubelab serve` would read them. */
+  readonly env?: Record<string, string>;
+  readonly logStream?: LogDestination;
+  readonly now?: () => number;
+  /** A catalog other than the real one (e.g. an empty one). */
+  readonly catalog?: Catalog;
+}
+
+export const FIXED_NOW = Date.UTC(2025, 0, 15, 9, 30);
+
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'kubelab-app-'));
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env, KUBELAB_DATA_DIR: dataDir });
+  const now = options.now ?? (() => FIXED_NOW);
+  const db = openDatabase(databaseFile(config.dataDir), { now });
+  try {
+    const catalog = options.catalog ?? (await loadCatalog(config.exercisesDir));
+    const app = await buildApp({ config, db, catalog, now, ...(options.logStream ? { logStream: options.logStream } : {}) });
+    return {
+      app,
+      config,
+      db,
+      catalog,
+      dataDir,
+      close: async () => {
+        await app.close();
+        db.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
