@@ -2,7 +2,7 @@
 // SQLite record that mirrors it. All work for one learner runs under one in-process
 // lock; the cluster's AlreadyExists and the table's UNIQUE namespace guard the rest.
 import { ClusterUnavailableError, KubernetesError } from '../cluster/errors.ts';
-import type { ClusterClient, KubeObject } from '../cluster/types.ts';
+import type { ClusterClient, KubeObject, ServerInfo } from '../cluster/types.ts';
 import type { Db } from '../db/index.ts';
 import { applyObjects, checkNamespacedKinds, type ApplyResult } from './apply.ts';
 import {
@@ -41,6 +41,11 @@ export interface EnvironmentServiceOptions {
   sleep?: (ms: number) => Promise<void>;
   maxPolls?: number;
   limits?: ResourceLimits;
+  /**
+   * The API server as learners reach it, when that differs from how kubelab reaches it
+   * (kubelab in docker compose uses kind's internal address; learners use the host's).
+   */
+  learnerServer?: ServerInfo;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -148,7 +153,7 @@ export class EnvironmentService {
     this.exerciseOf(exerciseId);
     const env = this.requireReady(userId, exerciseId);
     const { token } = await this.o.cluster.createToken(env.namespace, LEARNER_SERVICE_ACCOUNT, tokenSecondsUntil(env.expiresAt, this.o.now()));
-    return { kubeconfig: learnerKubeconfig({ server: this.o.cluster.server, namespace: env.namespace, token }), environment: env };
+    return { kubeconfig: learnerKubeconfig({ server: this.o.learnerServer ?? this.o.cluster.server, namespace: env.namespace, token }), environment: env };
   }
 
   /** Delete the namespace, wait until it is gone, and build it again from scratch. */

@@ -1,0 +1,37 @@
+# kubelab server image. Build: docker build -t kubelab .
+# Runs against a cluster from a kubeconfig (see docker-compose.yml for kind).
+
+# --- build: install dependencies, compiling better-sqlite3's native addon ---------
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 falls back to node-gyp when no prebuilt binary matches.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+# The web UI is built when it exists; the server runs TypeScript directly through tsx.
+RUN if [ -f web/package.json ] || [ -f web/vite.config.ts ]; then npm run build --if-present; fi \
+ && npm prune --omit=dev \
+ # tsx is a runtime dependency; make sure pruning kept it.
+ && node -e "import('tsx/esm/api')"
+
+# --- runtime: no compilers, non-root, data on a volume -----------------------------
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    KUBELAB_CLUSTER=kubeconfig \
+    KUBECONFIG=/etc/kubelab/kubeconfig \
+    KUBELAB_DATA_DIR=/var/lib/kubelab
+WORKDIR /app
+RUN groupadd --system --gid 10001 kubelab \
+ && useradd --system --uid 10001 --gid kubelab --home-dir /app --shell /usr/sbin/nologin kubelab \
+ && mkdir -p /var/lib/kubelab /etc/kubelab \
+ && chown kubelab:kubelab /var/lib/kubelab
+COPY --from=build --chown=root:root /app /app
+USER kubelab
+VOLUME ["/var/lib/kubelab"]
+EXPOSE 8080
+CMD ["node", "bin/kubelab.js", "serve"]

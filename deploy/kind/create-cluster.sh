@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Creates the kubelab kind cluster (1 control-plane + 2 workers), preloads every image
+# the exercises use plus busybox for probe Pods, and writes two kubeconfigs:
+#   deploy/kind/kubeconfig           for a kubelab running on this host
+#   deploy/kind/kubeconfig.internal  for kubelab in docker compose (on the "kind" network)
+# Usage: deploy/kind/create-cluster.sh [cluster-name]   (default: kubelab)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+name="${1:-kubelab}"
+
+for tool in kind docker node kubectl; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "create-cluster.sh: $tool is required on PATH" >&2; exit 1; }
+done
+
+if kind get clusters 2>/dev/null | grep -qx "$name"; then
+  echo "kind cluster \"$name\" already exists; reusing it"
+else
+  kind create cluster --name "$name" --config "$here/cluster.yaml" --wait 120s
+fi
+
+# Read the image list with the project's catalog loader (validates exercise.yaml too).
+mapfile -t images < <(cd "$root" && node --import tsx "$here/images.ts" "$root/exercises")
+if [ "${#images[@]}" -eq 0 ]; then
+  echo "create-cluster.sh: no images found in $root/exercises" >&2
+  exit 1
+fi
+
+for image in "${images[@]}"; do
+  echo "== $image"
+  docker pull "$image"
+  kind load docker-image --name "$name" "$image"
+done
+
+kind get kubeconfig --name "$name" > "$here/kubeconfig"
+kind get kubeconfig --name "$name" --internal > "$here/kubeconfig.internal"
+chmod 600 "$here/kubeconfig" "$here/kubeconfig.internal"
+
+kubectl --kubeconfig "$here/kubeconfig" get nodes
+
+cat <<MSG
+
+kind cluster "$name" is ready with ${#images[@]} images preloaded.
+  kubelab on this host:     KUBELAB_CLUSTER=kubeconfig KUBECONFIG=$here/kubeconfig npm start
+  kubelab in docker compose: docker compose up --build   (mounts $here/kubeconfig.internal)
+MSG
