@@ -1,0 +1,154 @@
+// The embedded cluster's API server: a plain node:http server (full control of
+// upgrades and chunked streams) that authenticates, authorizes, routes and answers
+// every request with real Kubernetes shapes.
+// Source: k8s.io/apiserver/pkg/server/config.go (DefaultBuildHandlerChain order:
+// authentication → authorization → handler).
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { StatusError } from '../core/errors.ts';
+import type { UserInfo } from '../core/strategy.ts';
+import type { ApiServerDeps, RequestAttributes, ResourceCall } from './context.ts';
+import { sendStatusError } from './http.ts';
+import { serveNonResource, type NonResourceState } from './nonresource.ts';
+import { buildOpenApi } from './openapi.ts';
+import { dispatch, verbFor } from './dispatch.ts';
+import { parseRoute, type Route } from './route.ts';
+import { execRequest, isWebSocketUpgrade, refuseUpgrade, RefusalMemo, requirePodIO, spdyRefusal } from './streams.ts';
+
+export interface ApiServer {
+  readonly server: Server;
+  /** Listen on host:port (0 = ephemeral); resolves with the base URL. */
+  listen(port: number, host: string): Promise<string>;
+  /** End every watch and stream, then stop listening. */
+  close(): Promise<void>;
+}
+
+function unauthorized(): StatusError {
+  return new StatusError(401, 'Unauthorized', 'Unauthorized');
+}
+
+function internalError(): StatusError {
+  return new StatusError(500, 'InternalError', 'Internal error occurred: the embedded API server failed to handle the request');
+}
+
+type ResourceRoute = Extract<Route, { type: 'resource' }>;
+
+function attributesFor(route: ResourceRoute, verb: string, path: string): RequestAttributes {
+  return {
+    verb,
+    group: route.resource.group,
+    resource: route.resource.plural,
+    subresource: route.subresource,
+    namespace: route.resource.namespaced ? route.namespace : route.resource.key === 'namespaces' ? route.name : undefined,
+    name: route.name,
+    path,
+    resourceRequest: true,
+  };
+}
+
+export function createApiServer(deps: ApiServerDeps, onError: (error: unknown) => void = (e) => console.error('kubesim apiserver:', e)): ApiServer {
+  const streams = new Set<() => void>();
+  const sockets = new Set<Duplex>();
+  const memo = new RefusalMemo();
+  const state: NonResourceState = { openapi: buildOpenApi(), serverAddress: '127.0.0.1:6443' };
+
+  const track = (end: () => void): (() => void) => {
+    streams.add(end);
+    return () => streams.delete(end);
+  };
+
+  function fail(res: ServerResponse, err: unknown): void {
+    if (err instanceof StatusError) return sendStatusError(res, err);
+    onError(err);
+    if (res.headersSent) res.destroy();
+    else sendStatusError(res, internalError());
+  }
+
+  function authorizeOrThrow(user: UserInfo, attrs: RequestAttributes): void {
+    if (!deps.auth.authorize(user, attrs).allowed) throw deps.auth.forbiddenError(user, attrs);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://kubesim');
+    const user = deps.auth.authenticate(req.headers);
+    if (!user) throw unauthorized();
+    const route = parseRoute(url.pathname);
+    if (route.type === 'nonresource' || route.type === 'groupversion' || route.type === 'unknown') {
+      // Discovery, /version, /openapi and health are open to every authenticated user (system:discovery).
+      return serveNonResource(state, route, req, res);
+    }
+    const verb = verbFor(req.method ?? 'GET', route, url.searchParams);
+    authorizeOrThrow(user, attributesFor(route, verb, url.pathname));
+    const call: ResourceCall = {
+      deps, user, resource: route.resource, namespace: route.namespace, name: route.name, subresource: route.subresource,
+      params: url.searchParams, req, res, track,
+    };
+    await dispatch(call, verb);
+  }
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', (e) => onError(e));
+    const rawUrl = req.url ?? '/';
+    try {
+      const url = new URL(rawUrl, 'http://kubesim');
+      const user = deps.auth.authenticate(req.headers);
+      if (!user) throw unauthorized();
+      const route = parseRoute(url.pathname);
+      if (route.type !== 'resource' || route.resource.key !== 'pods' || route.subresource !== 'exec' || !route.name) {
+        throw new StatusError(400, 'BadRequest', `upgrade requests are served only for pods/exec (got ${url.pathname})`);
+      }
+      const ws = isWebSocketUpgrade(req);
+      authorizeOrThrow(user, attributesFor(route, ws ? 'get' : 'create', url.pathname));
+      const pod = deps.store.get('pods', route.namespace, route.name);
+      if (!pod) throw new StatusError(404, 'NotFound', `pods "${route.name}" not found`, { name: route.name, kind: 'pods' });
+      if (!ws) throw spdyRefusal(memo, rawUrl);
+      try {
+        requirePodIO(deps.podIO).exec(req, socket, head, execRequest(pod, url.searchParams));
+      } catch (err) {
+        if (err instanceof StatusError) memo.remember(rawUrl, err);
+        throw err;
+      }
+    } catch (err) {
+      if (err instanceof StatusError) return refuseUpgrade(socket, err);
+      onError(err);
+      refuseUpgrade(socket, internalError());
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => fail(res, err));
+  });
+  server.on('upgrade', handleUpgrade);
+  server.on('clientError', (err, socket) => {
+    onError(err);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          state.serverAddress = `${host}:${addr.port}`;
+          resolve(`http://${host}:${addr.port}`);
+        });
+      });
+    },
+    close() {
+      for (const end of [...streams]) end();
+      for (const socket of [...sockets]) socket.destroy();
+      return new Promise((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
