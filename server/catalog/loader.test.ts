@@ -52,6 +52,11 @@ describe('the shipped catalog', () => {
       expect(exercise.solution.length, exercise.id).toBeGreaterThan(0);
       expect(exercise.mistakes.length, exercise.id).toBeGreaterThanOrEqual(4);
       expect(exercise.instructions, exercise.id).toMatch(/^# /);
+      // A mistake folder that equals the solution would be a copy-paste slip, not a mistake.
+      const solution = JSON.stringify(exercise.solution.map((m) => m.object));
+      for (const mistake of exercise.mistakes) {
+        expect(JSON.stringify(mistake.manifests.map((m) => m.object)), `${exercise.id}/${mistake.name}`).not.toBe(solution);
+      }
     }
     expect(catalog.byId('no-such-exercise')).toBeUndefined();
   });
