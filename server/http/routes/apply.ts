@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MAX_MANIFEST_BYTES } from '../../environments/manifest-input.ts';
 import type { EnvironmentService } from '../../environments/service.ts';
 import { HttpError } from '../errors.ts';
-import { ErrorResponse } from '../schemas/common.ts';
+import { ErrorResponse, NoQuery } from '../schemas/common.ts';
 import { learnerOf, type Authenticate } from './environments-auth.ts';
 import { translated } from './environments-errors.ts';
 import { ApplyBody, ApplyResponse, applyResponse, ExerciseParams } from './environments-schemas.ts';
@@ -16,12 +16,13 @@ export const applyRoutes: FastifyPluginAsyncZod<{ service: EnvironmentService; a
   // Raw text for YAML bodies; the size check below gives the learner a clear 413.
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string', bodyLimit: MAX_MANIFEST_BYTES * 4 }, (_request, body, done) => done(null, body));
 
-  app.post('/api/v1/exercises/:id/environment/apply', {
+  app.post('/exercises/:id/environment/apply', {
     bodyLimit: MAX_MANIFEST_BYTES * 4,
     schema: {
       tags: ['environments'],
       summary: 'Apply YAML to your environment (like kubectl apply)',
       params: ExerciseParams,
+      querystring: NoQuery,
       body: ApplyBody,
       response: { 200: ApplyResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse, 422: ErrorResponse, 503: ErrorResponse },
     },

@@ -3,7 +3,7 @@
 // from the request, so nobody can reach another learner's environment.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorResponse } from '../schemas/common.ts';
+import { ErrorResponse, NoQuery } from '../schemas/common.ts';
 import type { EnvironmentService } from '../../environments/service.ts';
 import { applyRoutes } from './apply.ts';
 import { learnerOf, type Authenticate } from './environments-auth.ts';
@@ -19,10 +19,11 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 409
 const tags = ['environments'];
 
 export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> = async (app, { service, authenticate }) => {
-  const base = '/api/v1/exercises/:id/environment';
+  // Relative to the /api/v1 prefix buildApp registers API plugins under.
+  const base = '/exercises/:id/environment';
 
   app.put(base, {
-    schema: { tags, summary: 'Create your environment for an exercise, or get it if it exists', params: ExerciseParams, response: { 200: EnvironmentResponse, 201: EnvironmentResponse, ...errors } },
+    schema: { tags, summary: 'Create your environment for an exercise, or get it if it exists', params: ExerciseParams, querystring: NoQuery, response: { 200: EnvironmentResponse, 201: EnvironmentResponse, ...errors } },
   }, async (request, reply) =>
     translated(async () => {
       const learner = learnerOf(request, authenticate);
@@ -32,7 +33,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
   );
 
   app.get(base, {
-    schema: { tags, summary: 'Your environment for an exercise', params: ExerciseParams, response: { 200: EnvironmentResponse, ...errors } },
+    schema: { tags, summary: 'Your environment for an exercise', params: ExerciseParams, querystring: NoQuery, response: { 200: EnvironmentResponse, ...errors } },
   }, async (request) =>
     translated(() => {
       const learner = learnerOf(request, authenticate);
@@ -41,7 +42,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
   );
 
   app.get(`${base}/kubeconfig`, {
-    schema: { tags, summary: 'Download a kubeconfig for your environment (YAML)', params: ExerciseParams, response: { 200: z.string().describe('kubeconfig YAML (application/yaml)'), ...errors } },
+    schema: { tags, summary: 'Download a kubeconfig for your environment (YAML)', params: ExerciseParams, querystring: NoQuery, response: { 200: z.string().describe('kubeconfig YAML (application/yaml)'), ...errors } },
   }, async (request, reply) =>
     translated(async () => {
       const learner = learnerOf(request, authenticate);
@@ -56,7 +57,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
   );
 
   app.post(`${base}/reset`, {
-    schema: { tags, summary: 'Delete everything in your environment and start the exercise over', params: ExerciseParams, response: { 200: EnvironmentResponse, ...errors } },
+    schema: { tags, summary: 'Delete everything in your environment and start the exercise over', params: ExerciseParams, querystring: NoQuery, response: { 200: EnvironmentResponse, ...errors } },
   }, async (request) =>
     translated(async () => {
       const learner = learnerOf(request, authenticate);
@@ -65,7 +66,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
   );
 
   app.post(`${base}/extend`, {
-    schema: { tags, summary: 'Push your environment’s expiry a full lifetime from now; returns a fresh kubeconfig', params: ExerciseParams, response: { 200: ExtendResponse, ...errors } },
+    schema: { tags, summary: 'Push your environment’s expiry a full lifetime from now; returns a fresh kubeconfig', params: ExerciseParams, querystring: NoQuery, response: { 200: ExtendResponse, ...errors } },
   }, async (request, reply) =>
     translated(async () => {
       const learner = learnerOf(request, authenticate);
@@ -75,7 +76,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
   );
 
   app.delete(base, {
-    schema: { tags, summary: 'Delete your environment', params: ExerciseParams, response: { 200: EnvironmentResponse, ...errors } },
+    schema: { tags, summary: 'Delete your environment', params: ExerciseParams, querystring: NoQuery, response: { 200: EnvironmentResponse, ...errors } },
   }, async (request) =>
     translated(async () => {
       const learner = learnerOf(request, authenticate);
