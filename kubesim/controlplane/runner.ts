@@ -24,6 +24,7 @@ const BATCH = 500;
 export class Runner {
   private readonly queues = new Map<Controller, Set<string>>();
   private readonly timers = new Set<TimerHandle>();
+  private readonly wakeups = new Map<string, { at: number; handle: TimerHandle }>();
   private readonly waiters: (() => void)[] = [];
   private scheduled = false;
   private running = false;
@@ -52,6 +53,7 @@ export class Runner {
     this.unsubscribe = undefined;
     for (const t of this.timers) t.cancel();
     this.timers.clear();
+    this.wakeups.clear();
     for (const q of this.queues.values()) q.clear();
     this.release();
   }
@@ -71,19 +73,24 @@ export class Runner {
     this.kick();
   }
 
-  /** Enqueue `key` after `ms` of the injected clock. */
-  enqueueAfter(controller: Controller, key: string, ms: number): TimerHandle {
+  /**
+   * Enqueue `key` after `ms` of the injected clock. One wake-up per (controller, key):
+   * asking again keeps whichever comes first, so periodic requeues never pile up.
+   */
+  enqueueAfter(controller: Controller, key: string, ms: number): void {
+    const id = `${controller.name}\u0000${key}`;
+    const at = this.clock.now() + Math.max(0, ms);
+    const existing = this.wakeups.get(id);
+    if (existing && existing.at <= at) return;
+    existing?.handle.cancel();
+    if (existing) this.timers.delete(existing.handle);
     const handle = this.clock.after(ms, () => {
       this.timers.delete(handle);
+      this.wakeups.delete(id);
       if (this.running) this.enqueue(controller, key);
     });
     this.timers.add(handle);
-    return {
-      cancel: () => {
-        handle.cancel();
-        this.timers.delete(handle);
-      },
-    };
+    this.wakeups.set(id, { at, handle });
   }
 
   /** Resolves once every queue is empty (timers may still be pending). */

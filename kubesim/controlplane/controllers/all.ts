@@ -2,9 +2,20 @@
 
 import type { ControllerContext } from '../context.ts';
 import type { Controller } from '../runner.ts';
+import { kubeletController } from '../kubelet/kubelet.ts';
+import { deploymentController } from './deployment.ts';
 import { nodeJoinController } from './nodejoin.ts';
+import { replicaSetController } from './replicaset.ts';
+import { schedulerController } from './scheduler.ts';
 import { serviceAccountController } from './serviceaccount.ts';
 
 export function allControllers(ctx: ControllerContext): Controller[] {
-  return [serviceAccountController(ctx), nodeJoinController(ctx)];
+  return [
+    serviceAccountController(ctx),
+    nodeJoinController(ctx),
+    deploymentController(ctx),
+    replicaSetController(ctx),
+    schedulerController(ctx),
+    kubeletController(ctx),
+  ];
 }

@@ -2,7 +2,9 @@
 
 import type { ResourceStrategy } from '../../core/strategy.ts';
 import { namespaceStrategy, subdomainNamed } from './generic.ts';
+import { podStrategy } from './pod.ts';
 import { serviceStrategy } from './service.ts';
+import { deploymentStrategy, replicaSetStrategy, statefulSetStrategy } from './workloads.ts';
 
 export function strategyTable(): Map<string, ResourceStrategy> {
   const table = new Map<string, ResourceStrategy>([
@@ -22,10 +24,10 @@ export function strategyTable(): Map<string, ResourceStrategy> {
     ['rbac.authorization.k8s.io/rolebindings', subdomainNamed(true)],
     ['rbac.authorization.k8s.io/clusterroles', subdomainNamed(false)],
     ['rbac.authorization.k8s.io/clusterrolebindings', subdomainNamed(false)],
-    ['pods', subdomainNamed(true)],
-    ['apps/deployments', subdomainNamed(true)],
-    ['apps/replicasets', subdomainNamed(true)],
-    ['apps/statefulsets', subdomainNamed(true)],
+    ['pods', podStrategy],
+    ['apps/deployments', deploymentStrategy],
+    ['apps/replicasets', replicaSetStrategy],
+    ['apps/statefulsets', statefulSetStrategy],
   ]);
   return table;
 }

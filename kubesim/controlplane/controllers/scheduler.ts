@@ -1,0 +1,154 @@
+// The default scheduler, for what these lessons need: filters in kube-scheduler's
+// order (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity), scoring that
+// spreads one owner's Pods over nodes (PodTopologySpread's default constraints) and
+// then prefers the least loaded node, ties broken by the injected rng; FailedScheduling
+// with the real FitError message.
+// Source: pkg/scheduler/framework/types.go (FitError.Error), plugins/tainttoleration,
+//         plugins/nodeaffinity, plugins/podtopologyspread (system defaults)
+
+import type { StoredObject, StoreEvent } from '../../core/types.ts';
+import type { ControllerContext } from '../context.ts';
+import type { Controller } from '../runner.ts';
+import { at, rec, recs, str, strMap, strs, timestamp } from '../util/obj.ts';
+import { controllerRef, isActive, objKey, podCondition, setCondition, splitKey } from './helpers.ts';
+
+function tolerates(tolerations: Record<string, unknown>[], taint: Record<string, unknown>): boolean {
+  return tolerations.some((t) => {
+    const effect = str(t.effect);
+    if (effect && effect !== taint.effect) return false;
+    const key = str(t.key);
+    if (str(t.operator) === 'Exists') return !key || key === taint.key;
+    return key === taint.key && (str(t.value) ?? '') === (str(taint.value) ?? '');
+  });
+}
+
+function matchExpression(labels: Record<string, string>, e: Record<string, unknown>): boolean {
+  const key = str(e.key) ?? '';
+  const values = strs(e.values);
+  const has = key in labels;
+  switch (str(e.operator)) {
+    case 'In': return has && values.includes(labels[key] ?? '');
+    case 'NotIn': return !has || !values.includes(labels[key] ?? '');
+    case 'Exists': return has;
+    case 'DoesNotExist': return !has;
+    case 'Gt': return has && Number(labels[key]) > Number(values[0]);
+    case 'Lt': return has && Number(labels[key]) < Number(values[0]);
+    default: return false;
+  }
+}
+
+function matchesAffinity(pod: StoredObject, node: StoredObject): boolean {
+  const labels = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries(strMap(at(pod, 'spec', 'nodeSelector')))) if (labels[k] !== v) return false;
+  const terms = recs(at(pod, 'spec', 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms'));
+  if (terms.length === 0) return true;
+  return terms.some((t) => {
+    const exprs = recs(t.matchExpressions);
+    const fields = recs(t.matchFields);
+    if (exprs.length === 0 && fields.length === 0) return false;
+    return exprs.every((e) => matchExpression(labels, e)) && fields.every((e) => matchExpression({ 'metadata.name': node.metadata.name }, e));
+  });
+}
+
+/** The first failing filter's reason, or undefined when the node fits. */
+export function filterNode(pod: StoredObject, node: StoredObject): string | undefined {
+  if (at(node, 'spec', 'unschedulable') === true) return "node(s) were unschedulable";
+  const wantedNode = str(at(pod, 'spec', 'nodeName'));
+  if (wantedNode && wantedNode !== node.metadata.name) return "node(s) didn't match the requested node name";
+  const tolerations = recs(at(pod, 'spec', 'tolerations'));
+  for (const taint of recs(at(node, 'spec', 'taints'))) {
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    if (!tolerates(tolerations, taint)) return `node(s) had untolerated taint {${str(taint.key) ?? ''}: ${str(taint.value) ?? ''}}`;
+  }
+  if (!matchesAffinity(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
+  const ready = recs(at(node, 'status', 'conditions')).find((c) => c.type === 'Ready');
+  if (ready?.status !== 'True') return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
+  return undefined;
+}
+
+export function fitErrorMessage(total: number, reasons: string[]): string {
+  const counts = new Map<string, number>();
+  for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const histogram = [...counts].map(([r, n]) => `${n} ${r}`).sort();
+  const head = `0/${total} nodes are available`;
+  const body = histogram.length ? `${head}: ${histogram.join(', ')}.` : `${head}.`;
+  return `${body} preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+}
+
+export function schedulerController(ctx: ControllerContext): Controller {
+  const seen = new Map<string, number>();
+  const self: Controller = {
+    name: 'default-scheduler',
+    keysFor(event: StoreEvent) {
+      if (event.resource === 'pods' && event.type !== 'DELETED' && !str(at(event.object, 'spec', 'nodeName'))) return [objKey(event.object)];
+      if (event.resource === 'nodes' && event.type !== 'DELETED') {
+        // A node appeared or changed: retry every Pod still waiting.
+        return ctx.store.list('pods').filter((p) => !str(at(p, 'spec', 'nodeName')) && isActive(p)).map(objKey);
+      }
+      return [];
+    },
+    reconcile(key: string) {
+      const { namespace, name } = splitKey(key);
+      const pod = ctx.store.get('pods', namespace, name);
+      if (!pod) {
+        seen.delete(key);
+        return;
+      }
+      if (str(at(pod, 'spec', 'nodeName')) || !isActive(pod)) return;
+      if ((str(at(pod, 'spec', 'schedulerName')) ?? 'default-scheduler') !== 'default-scheduler') return;
+      const firstSeen = seen.get(key) ?? ctx.clock.now();
+      seen.set(key, firstSeen);
+      if (ctx.clock.now() < firstSeen + ctx.pace.scheduleMs) {
+        ctx.runner.enqueueAfter(self, key, firstSeen + ctx.pace.scheduleMs - ctx.clock.now());
+        return;
+      }
+      const nodes = ctx.store.list('nodes');
+      const reasons: string[] = [];
+      const fits: StoredObject[] = [];
+      for (const node of nodes) {
+        const why = filterNode(pod, node);
+        if (why) reasons.push(why);
+        else fits.push(node);
+      }
+      const now = timestamp(ctx.clock.now());
+      if (fits.length === 0) {
+        const message = fitErrorMessage(nodes.length, reasons);
+        const prev = podCondition(pod, 'PodScheduled');
+        if (prev?.message === message) return;
+        const status = { ...rec(pod.status) };
+        Object.assign(status, {
+          conditions: setCondition(recs(at(pod, 'status', 'conditions')), {
+            type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null,
+          }, now),
+        });
+        pod.status = status;
+        ctx.store.update('pods', pod);
+        ctx.event({ involvedObject: pod, reason: 'FailedScheduling', message, type: 'Warning', source: { component: 'default-scheduler' } });
+        return;
+      }
+      const owner = controllerRef(pod)?.uid;
+      const pods = ctx.store.list('pods').filter((p) => isActive(p) && str(at(p, 'spec', 'nodeName')));
+      const score = (node: StoredObject) => {
+        const onNode = pods.filter((p) => at(p, 'spec', 'nodeName') === node.metadata.name);
+        const siblings = owner ? onNode.filter((p) => controllerRef(p)?.uid === owner).length : 0;
+        return [siblings, onNode.length];
+      };
+      const scored = fits.map((node) => ({ node, s: score(node), tie: ctx.rng.next() }));
+      scored.sort((a, b) => (a.s[0] ?? 0) - (b.s[0] ?? 0) || (a.s[1] ?? 0) - (b.s[1] ?? 0) || a.tie - b.tie);
+      const chosen = scored[0]!.node;
+      // Binding: spec.nodeName plus PodScheduled=True.
+      pod.spec = { ...rec(pod.spec), nodeName: chosen.metadata.name };
+      pod.status = {
+        ...rec(pod.status),
+        conditions: setCondition(recs(at(pod, 'status', 'conditions')), { type: 'PodScheduled', status: 'True', lastProbeTime: null }, now),
+      };
+      ctx.store.update('pods', pod);
+      seen.delete(key);
+      ctx.event({
+        involvedObject: pod, reason: 'Scheduled',
+        message: `Successfully assigned ${namespace}/${name} to ${chosen.metadata.name}`, source: { component: 'default-scheduler' },
+      });
+    },
+  };
+  return self;
+}

@@ -1,0 +1,316 @@
+// The kubelets of every node, simulated: sandbox + Pod IP, image pulls with
+// ErrImagePull/ImagePullBackOff, container start with CrashLoopBackOff back-off
+// (first restart at once, then 10s, 20s, 40s … capped at 5m), startup/readiness/
+// liveness probes with their thresholds, graceful termination, and the events
+// `kubectl describe pod` shows. The runtime model decides what images do.
+// Source: pkg/kubelet/kuberuntime/kuberuntime_manager.go (SyncPod, doBackOff),
+//         pkg/kubelet/prober/worker.go, pkg/kubelet/images/image_manager.go, pkg/kubelet/events/event.go
+
+import type { StoredObject, StoreEvent } from '../../core/types.ts';
+import type { ControllerContext } from '../context.ts';
+import { objKey, splitKey } from '../controllers/helpers.ts';
+import type { Controller } from '../runner.ts';
+import { at, num, rec, recs, str, timestamp } from '../util/obj.ts';
+import { hexOf, normalizeImage } from './images.ts';
+import { PodIPAM } from './podip.ts';
+import { backoffSeconds, type ContainerState, type PodState } from './state.ts';
+import { buildStatus } from './status.ts';
+
+type ProbeKind = 'startupProbe' | 'readinessProbe' | 'livenessProbe';
+const PROBE_WORD: Record<ProbeKind, string> = { startupProbe: 'Startup', readinessProbe: 'Readiness', livenessProbe: 'Liveness' };
+
+export function kubeletController(ctx: ControllerContext): Controller {
+  const pods = new Map<string, PodState>();
+  const ipam = new PodIPAM();
+  const sec = (s: number) => s * ctx.pace.secondMs;
+
+  const self: Controller = {
+    name: 'kubelet',
+    keysFor(event: StoreEvent) {
+      if (event.resource !== 'pods') return [];
+      if (event.type === 'DELETED' || event.object.metadata.deletionTimestamp) return [objKey(event.object)];
+      return str(at(event.object, 'spec', 'nodeName')) ? [objKey(event.object)] : [];
+    },
+    reconcile(key: string) {
+      const { namespace, name } = splitKey(key);
+      const pod = ctx.store.get('pods', namespace, name);
+      for (const [uid, st] of pods) {
+        // Forget Pods that are gone (or replaced by a new Pod of the same name).
+        if (!pod || (uid !== pod.metadata.uid && st.key === key)) forget(uid);
+      }
+      if (!pod) return;
+      const nodeName = str(at(pod, 'spec', 'nodeName'));
+      if (!nodeName && pod.metadata.deletionTimestamp) {
+        // Never bound: nothing runs, so nothing to wait for (the apiserver deletes these at once).
+        ctx.store.remove('pods', namespace, name);
+        return;
+      }
+      const node = ctx.nodes.find((n) => n.name === nodeName);
+      if (!nodeName || !node) return;
+      let state = pods.get(pod.metadata.uid);
+      if (!state) {
+        if (phaseDone(pod)) return;
+        state = create(pod, nodeName);
+      }
+      const now = ctx.clock.now();
+      if (pod.metadata.deletionTimestamp) {
+        if (state.deletingAt === undefined) {
+          for (const c of state.containers) {
+            if (c.stage === 'running') {
+              ctx.runtime.stop(pod, c.name);
+              event(pod, c, 'Killing', `Stopping container ${c.name}`);
+            }
+          }
+          state.deletingAt = now + ctx.pace.terminationMs;
+        }
+        if (now >= state.deletingAt) {
+          forget(pod.metadata.uid);
+          ctx.store.remove('pods', namespace, name);
+          return;
+        }
+        ctx.runner.enqueueAfter(self, key, state.deletingAt - now);
+        return;
+      }
+      if (!state.podIP && now >= state.sandboxAt) {
+        state.podIP = ipam.allocate(ctx.store, nodeName, node.podCIDR);
+        for (const c of state.containers) c.dueAt = now;
+      }
+      const withIP = () => {
+        const p = structuredClone(pod);
+        p.status = buildStatus(pod, state, node.internalIP, timestamp(now));
+        return p;
+      };
+      if (state.podIP) {
+        for (const c of state.containers) advance(withIP, c, pod, now);
+      }
+      pod.status = buildStatus(pod, state, node.internalIP, timestamp(now));
+      ctx.client.updateIfChanged('pods', pod);
+      const next = nextWake(state, now);
+      if (next !== undefined) ctx.runner.enqueueAfter(self, key, next - now);
+    },
+  };
+
+  function forget(uid: string): void {
+    pods.delete(uid);
+  }
+
+  function phaseDone(pod: StoredObject): boolean {
+    const phase = str(at(pod, 'status', 'phase'));
+    return phase === 'Succeeded' || phase === 'Failed';
+  }
+
+  function create(pod: StoredObject, nodeName: string): PodState {
+    const now = ctx.clock.now();
+    const state: PodState = {
+      key: objKey(pod),
+      uid: pod.metadata.uid,
+      nodeName,
+      sandboxAt: now + ctx.pace.sandboxMs,
+      startTime: timestamp(now),
+      containers: recs(at(pod, 'spec', 'containers')).map((c) => ({
+        name: str(c.name) ?? '',
+        image: str(c.image) ?? '',
+        stage: 'pull',
+        dueAt: Number.POSITIVE_INFINITY,
+        restartCount: 0,
+        pullFailures: 0,
+        crashes: 0,
+        started: false,
+        ready: false,
+        probes: {},
+      })),
+    };
+    pods.set(pod.metadata.uid, state);
+    return state;
+  }
+
+  function event(pod: StoredObject, c: ContainerState | undefined, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
+    ctx.event({
+      involvedObject: pod, reason, message, type,
+      source: { component: 'kubelet', host: str(at(pod, 'spec', 'nodeName')) ?? '' },
+      ...(c ? { fieldPath: `spec.containers{${c.name}}` } : {}),
+    });
+  }
+
+  function specOf(pod: StoredObject, name: string): Record<string, unknown> {
+    return recs(at(pod, 'spec', 'containers')).find((c) => c.name === name) ?? {};
+  }
+
+  function crashed(pod: StoredObject, c: ContainerState, now: number, exitCode: number, reason: string): void {
+    const ts = timestamp(now);
+    const record = { exitCode, reason, startedAt: c.startedAt ?? ts, finishedAt: ts, containerID: c.containerID ?? '' };
+    c.ready = false;
+    c.started = false;
+    c.probes = {};
+    const policy = str(at(pod, 'spec', 'restartPolicy')) ?? 'Always';
+    if (policy === 'Never' || (policy === 'OnFailure' && exitCode === 0)) {
+      c.terminated = record;
+      c.stage = 'done';
+      c.dueAt = Number.POSITIVE_INFINITY;
+      return;
+    }
+    c.lastTerminated = record;
+    c.crashes++;
+    // doBackOff: the first restart is immediate; later ones wait 10s, 20s, 40s …
+    if (c.crashes === 1) {
+      c.stage = 'exited';
+      c.dueAt = now + ctx.pace.containerStartMs;
+      return;
+    }
+    const wait = backoffSeconds(ctx.pace.crashLoopBackoffSeconds, ctx.pace.backoffMaxSeconds, c.crashes - 2);
+    const who = `${pod.metadata.name}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid})`;
+    c.stage = 'crashBackoff';
+    c.waitingReason = 'CrashLoopBackOff';
+    c.waitingMessage = `back-off ${wait}s restarting failed container=${c.name} pod=${who}`;
+    c.dueAt = now + sec(wait);
+    event(pod, c, 'BackOff', `Back-off restarting failed container ${c.name} in pod ${who}`, 'Warning');
+  }
+
+  function startProbes(pod: StoredObject, c: ContainerState, now: number): void {
+    const spec = specOf(pod, c.name);
+    const kinds: ProbeKind[] = rec(spec.startupProbe) ? ['startupProbe'] : ['readinessProbe', 'livenessProbe'];
+    for (const kind of kinds) {
+      const probe = rec(spec[kind]);
+      if (!probe) continue;
+      const delay = num(probe.initialDelaySeconds) ?? 0;
+      c.probes[kind] = { nextAt: Math.max(now, (c.startedAtMs ?? now) + sec(delay)), successes: 0, failures: 0 };
+    }
+    if (!rec(spec.startupProbe)) c.started = true;
+    if (c.started && !rec(spec.readinessProbe)) c.ready = true;
+  }
+
+  function runProbes(withIP: () => StoredObject, c: ContainerState, pod: StoredObject, now: number): void {
+    const spec = specOf(pod, c.name);
+    for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
+      const st = c.probes[kind];
+      const probe = rec(spec[kind]);
+      if (!st || !probe) continue;
+      while (c.stage === 'running' && c.probes[kind] === st && st.nextAt <= now) {
+        st.nextAt += sec(num(probe.periodSeconds) ?? 10);
+        const result = ctx.runtime.probe(withIP(), c.name, probe);
+        if (result.success) {
+          st.failures = 0;
+          st.successes++;
+          if (st.successes >= (num(probe.successThreshold) ?? 1)) {
+            if (kind === 'readinessProbe') c.ready = true;
+            if (kind === 'startupProbe') {
+              delete c.probes.startupProbe;
+              c.started = true;
+              for (const k of ['readinessProbe', 'livenessProbe'] as const) {
+                const p = rec(spec[k]);
+                if (p) c.probes[k] = { nextAt: now, successes: 0, failures: 0 };
+              }
+              if (!rec(spec.readinessProbe)) c.ready = true;
+            }
+          }
+          continue;
+        }
+        st.successes = 0;
+        st.failures++;
+        event(pod, c, 'Unhealthy', `${PROBE_WORD[kind]} probe failed: ${result.message ?? 'probe failed'}`, 'Warning');
+        if (st.failures < (num(probe.failureThreshold) ?? 3)) continue;
+        if (kind === 'readinessProbe') {
+          c.ready = false;
+          continue;
+        }
+        const why = kind === 'livenessProbe' ? 'liveness' : 'startup';
+        event(pod, c, 'Killing', `Container ${c.name} failed ${why} probe, will be restarted`);
+        ctx.runtime.stop(withIP(), c.name);
+        crashed(pod, c, now, 137, 'Error');
+      }
+    }
+  }
+
+  function advance(withIP: () => StoredObject, c: ContainerState, pod: StoredObject, now: number): void {
+    for (let guard = 0; guard < 20 && c.dueAt <= now; guard++) {
+      const spec = specOf(pod, c.name);
+      const policy = str(spec.imagePullPolicy) ?? 'IfNotPresent';
+      switch (c.stage) {
+        case 'pull':
+          if (policy !== 'Always' && ctx.runtime.canPull(c.image)) {
+            // kind preloads the lesson images: IfNotPresent finds them on the node.
+            event(pod, c, 'Pulled', `Container image "${c.image}" already present on machine`);
+            c.stage = 'create';
+            c.dueAt = now;
+          } else {
+            event(pod, c, 'Pulling', `Pulling image "${c.image}"`);
+            c.stage = 'pulling';
+            c.dueAt = now + ctx.pace.imagePullMs;
+          }
+          break;
+        case 'pulling':
+          if (ctx.runtime.canPull(c.image)) {
+            const took = `${(ctx.pace.imagePullMs / 1000).toFixed(3)}s`;
+            event(pod, c, 'Pulled', `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: 0 bytes.`);
+            c.pullFailures = 0;
+            c.stage = 'create';
+            c.dueAt = now;
+          } else {
+            const ref = normalizeImage(c.image);
+            const detail = `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+            event(pod, c, 'Failed', `Failed to pull image "${c.image}": ${detail}`, 'Warning');
+            event(pod, c, 'Failed', 'Error: ErrImagePull', 'Warning');
+            c.waitingReason = 'ErrImagePull';
+            c.waitingMessage = `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+            c.stage = 'errImagePull';
+            c.dueAt = now + ctx.pace.containerStartMs;
+          }
+          break;
+        case 'errImagePull': {
+          const wait = backoffSeconds(ctx.pace.imagePullBackoffSeconds, ctx.pace.backoffMaxSeconds, c.pullFailures);
+          c.pullFailures++;
+          event(pod, c, 'BackOff', `Back-off pulling image "${c.image}"`);
+          event(pod, c, 'Failed', 'Error: ImagePullBackOff', 'Warning');
+          c.waitingReason = 'ImagePullBackOff';
+          c.waitingMessage = `Back-off pulling image "${c.image}"`;
+          c.stage = 'pullBackoff';
+          c.dueAt = now + sec(wait);
+          break;
+        }
+        case 'pullBackoff':
+          c.stage = 'pull';
+          c.dueAt = now;
+          break;
+        case 'exited':
+        case 'crashBackoff':
+          c.restartCount++;
+          c.stage = 'create';
+          c.dueAt = now;
+          break;
+        case 'create': {
+          c.containerID = `containerd://${hexOf(`${pod.metadata.uid}/${c.name}/${c.restartCount}`, 64)}`;
+          c.waitingReason = undefined;
+          c.waitingMessage = undefined;
+          event(pod, c, 'Created', `Created container: ${c.name}`);
+          c.startedAt = timestamp(now);
+          c.startedAtMs = now;
+          const result = ctx.runtime.start(withIP(), c.name);
+          event(pod, c, 'Started', `Started container ${c.name}`);
+          if (result.state === 'running') {
+            c.stage = 'running';
+            c.dueAt = Number.POSITIVE_INFINITY;
+            startProbes(pod, c, now);
+          } else {
+            crashed(pod, c, now, result.exitCode, result.reason);
+          }
+          break;
+        }
+        default:
+          c.dueAt = Number.POSITIVE_INFINITY;
+      }
+    }
+    if (c.stage === 'running') runProbes(withIP, c, pod, now);
+  }
+
+  function nextWake(state: PodState, now: number): number | undefined {
+    let next = Number.POSITIVE_INFINITY;
+    if (!state.podIP) next = state.sandboxAt;
+    for (const c of state.containers) {
+      next = Math.min(next, c.dueAt);
+      for (const p of Object.values(c.probes)) if (p) next = Math.min(next, p.nextAt);
+    }
+    return Number.isFinite(next) ? Math.max(next, now) : undefined;
+  }
+
+  return self;
+}

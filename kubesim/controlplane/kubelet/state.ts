@@ -1,0 +1,62 @@
+// What the simulated kubelet remembers about each container between syncs.
+
+export type Stage =
+  | 'pull' // about to pull (or find the image present)
+  | 'pulling' // Pulling event sent, result at dueAt
+  | 'errImagePull' // ErrImagePull shown, back-off starts at dueAt
+  | 'pullBackoff' // ImagePullBackOff until dueAt
+  | 'create' // create + start at dueAt
+  | 'running'
+  | 'exited' // just exited, shown as terminated until dueAt
+  | 'crashBackoff' // CrashLoopBackOff until dueAt
+  | 'done'; // terminated for good (restartPolicy Never/OnFailure)
+
+export interface ProbeState {
+  nextAt: number;
+  successes: number;
+  failures: number;
+}
+
+export interface Terminated {
+  exitCode: number;
+  reason: string;
+  startedAt: string;
+  finishedAt: string;
+  containerID: string;
+}
+
+export interface ContainerState {
+  name: string;
+  image: string;
+  stage: Stage;
+  dueAt: number;
+  waitingReason?: string;
+  waitingMessage?: string;
+  restartCount: number;
+  pullFailures: number;
+  crashes: number;
+  startedAt?: string;
+  startedAtMs?: number;
+  containerID?: string;
+  lastTerminated?: Terminated;
+  terminated?: Terminated;
+  started: boolean;
+  ready: boolean;
+  probes: Partial<Record<'startupProbe' | 'readinessProbe' | 'livenessProbe', ProbeState>>;
+}
+
+export interface PodState {
+  /** "namespace/name" */
+  key: string;
+  uid: string;
+  nodeName: string;
+  sandboxAt: number;
+  podIP?: string;
+  startTime: string;
+  containers: ContainerState[];
+  deletingAt?: number;
+}
+
+export function backoffSeconds(base: number, max: number, attempt: number): number {
+  return Math.min(max, base * 2 ** Math.max(0, attempt));
+}
