@@ -13,7 +13,7 @@ import type { Catalog } from './catalog/loader.ts';
 import type { Config } from './config/config.ts';
 import type { Db } from './db/database.ts';
 import type { RouteContext } from './http/context.ts';
-import { registerErrorHandling } from './http/errorHandler.ts';
+import { frameworkErrorHandler, registerErrorHandling } from './http/errorHandler.ts';
 import { loggerOptions, type LogDestination } from './http/logging.ts';
 import { createMarkdownRenderer } from './http/markdown.ts';
 import { exerciseRoutes } from './http/routes/exercises.ts';
@@ -38,6 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: loggerOptions(deps.config.logLevel, deps.logStream),
     // Route params are bounded by their schemas; this bounds the raw URL piece first.
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   // Layer 1: external plugins and the schema compilers.

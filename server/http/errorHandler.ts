@@ -1,6 +1,6 @@
 // The single place where anything thrown becomes an HTTP answer. Client mistakes get
 // a 4xx naming what was wrong; everything else is a 500 whose details stay in the log.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, ResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../db/errors.ts';
@@ -28,12 +28,15 @@ const FastifyClientError = z.object({
   message: z.string(),
 });
 
-const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+// Our codes for Fastify's; a message here replaces Fastify's when that one would echo
+// a long URL back.
+const FASTIFY_CODES: Record<string, { code: string; message?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type' },
+  FST_ERR_BAD_URL: { code: 'invalid_url', message: 'the URL path is not valid percent-encoded UTF-8' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'uri_too_long', message: 'a path segment is too long' },
 };
 
 const ValidationItem = z.object({
@@ -77,18 +80,29 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
   const fastify = FastifyClientError.safeParse(error);
   if (fastify.success) {
     const { code, statusCode, message } = fastify.data;
-    return answer(statusCode, FASTIFY_CODES[code] ?? 'bad_request', message);
+    const ours = FASTIFY_CODES[code];
+    return answer(statusCode, ours?.code ?? 'bad_request', ours?.message ?? message);
   }
   return answer(500, 'internal_error', 'internal error', null, true);
 }
 
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { status, body, internal } = toErrorAnswer(error);
+  if (internal) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: body.error.code, status }, 'request rejected');
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: errors the router raises before any route
+ * runs (a malformed %-escape, an over-long parameter) take the same path as the rest.
+ */
+export function frameworkErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  sendError(error, request, reply);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, request, reply) => {
-    const { status, body, internal } = toErrorAnswer(error);
-    if (internal) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: body.error.code, status }, 'request rejected');
-    return reply.code(status).type('application/json; charset=utf-8').send(body);
-  });
+  app.setErrorHandler((error: unknown, request, reply) => sendError(error, request, reply));
 
   app.setNotFoundHandler((request, reply) => {
     // The path only: a query string may carry a token.
