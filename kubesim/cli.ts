@@ -1,5 +1,59 @@
-// `kubelab sim`: reserved by the foundation; the embedded cluster issue fills it in.
-export async function runSim(_argv: string[]): Promise<number> {
-  process.stderr.write('kubelab sim: the embedded cluster is not built yet\n');
-  return 2;
+// `kubelab sim --port P --kubeconfig-out FILE [--seed N]`: run the embedded cluster
+// standalone until SIGTERM/SIGINT, with its admin kubeconfig written to FILE.
+
+import { chmod, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { startCluster } from './index.ts';
+
+const argsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(6443),
+  'kubeconfig-out': z.string().min(1),
+  seed: z.coerce.number().int().optional(),
+});
+
+const USAGE = 'usage: kubelab sim --port P --kubeconfig-out FILE [--seed N]\n';
+
+export async function runSim(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: { port: { type: 'string' }, 'kubeconfig-out': { type: 'string' }, seed: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`kubelab sim: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  const parsed = argsSchema.safeParse(values);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
+    process.stderr.write(`kubelab sim: ${why}\n${USAGE}`);
+    return 2;
+  }
+  const args = parsed.data;
+  const cluster = await startCluster({ port: args.port, seed: args.seed });
+  const file = args['kubeconfig-out'];
+  try {
+    await writeFile(file, cluster.kubeconfig, { mode: 0o600 });
+    // mode only applies to a new file; an existing one is tightened explicitly.
+    await chmod(file, 0o600);
+  } catch (err) {
+    await cluster.close();
+    throw err;
+  }
+  process.stdout.write(`kubesim ready at ${cluster.url} (kubeconfig: ${file})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  await cluster.close();
+  return 0;
 }

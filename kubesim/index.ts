@@ -1,0 +1,123 @@
+// The embedded cluster's entry point: a store, the container runtime, the control
+// plane, auth and the API server, wired together and listening on 127.0.0.1.
+// Real kubectl and @kubernetes/client-node reach it with the kubeconfig it returns.
+
+import { randomBytes } from 'node:crypto';
+import { stringify as toYaml } from 'yaml';
+import { z } from 'zod';
+import { createAuth } from './apiserver/auth/index.ts';
+import type { WatchSettings } from './apiserver/context.ts';
+import { createApiServer } from './apiserver/server.ts';
+import { RealClock, mathRng, seededRng, type Clock, type Rng } from './core/clock.ts';
+import { Store } from './core/store.ts';
+import { createControlPlane, type ControlPlane, type Pace } from './controlplane/index.ts';
+import { createRuntime } from './runtime/index.ts';
+
+export interface ClusterOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: '127.0.0.1' | 'localhost';
+  clock?: Clock;
+  /** Randomness for names, ClusterIPs and load balancing; or give a seed. */
+  rng?: Rng;
+  seed?: number;
+  /** The admin's bearer token (default: 32 random bytes, hex). */
+  adminToken?: string;
+  pace?: Partial<Pace>;
+  /** Changes kept for watch resumption (older resourceVersions get 410 Expired). */
+  historySize?: number;
+  watch?: Partial<WatchSettings>;
+}
+
+export interface ClusterUser {
+  token: string;
+  namespace?: string;
+  /** The kubeconfig's user and context name (default "kubesim-user"). */
+  name?: string;
+}
+
+export interface RunningCluster {
+  url: string;
+  adminToken: string;
+  /** Admin kubeconfig (YAML): cluster "kubesim", user "kubesim-admin", context "kubesim". */
+  kubeconfig: string;
+  kubeconfigFor(user: ClusterUser): string;
+  store: Store;
+  clock: Clock;
+  controlPlane: ControlPlane;
+  runtime: ReturnType<typeof createRuntime>;
+  close(): Promise<void>;
+}
+
+const hasFn = (name: string) => (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
+
+const optionsSchema = z.object({
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.enum(['127.0.0.1', 'localhost']).optional(),
+  clock: z.custom<Clock>(hasFn('now'), 'clock must implement now() and after()').optional(),
+  rng: z.custom<Rng>(hasFn('next'), 'rng must implement next()').optional(),
+  seed: z.number().int().optional(),
+  adminToken: z.string().min(16).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  pace: z.record(z.string(), z.number().nonnegative()).optional(),
+  historySize: z.number().int().positive().optional(),
+  watch: z.object({ defaultTimeoutSeconds: z.number().positive().optional(), bookmarkIntervalMs: z.number().positive().optional() }).optional(),
+});
+
+function kubeconfigYaml(url: string, userName: string, token: string, namespace?: string): string {
+  const context: Record<string, string> = { cluster: 'kubesim', user: userName };
+  if (namespace) context['namespace'] = namespace;
+  return toYaml({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'kubesim', cluster: { server: url } }],
+    users: [{ name: userName, user: { token } }],
+    contexts: [{ name: 'kubesim', context }],
+    'current-context': 'kubesim',
+    preferences: {},
+  });
+}
+
+/** Start the embedded cluster; resolves once it is listening and bootstrapped. */
+export async function startCluster(options: ClusterOptions | Record<string, unknown> = {}): Promise<RunningCluster> {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new Error(`kubesim: invalid cluster options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const o = parsed.data;
+  const clock = o.clock ?? new RealClock();
+  const rng = o.rng ?? (o.seed !== undefined ? seededRng(o.seed) : mathRng);
+  const adminToken = o.adminToken ?? randomBytes(32).toString('hex');
+  const store = new Store({ clock, historySize: o.historySize });
+  const runtime = createRuntime({ store, clock, rng });
+  const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined });
+  const auth = createAuth({ store, clock, adminToken });
+  const api = createApiServer({ store, clock, rng, behaviour: controlPlane.behaviour, auth, podIO: runtime, watch: o.watch });
+  controlPlane.start();
+  const host = o.host ?? '127.0.0.1';
+  let url: string;
+  try {
+    url = await api.listen(o.port ?? 0, host);
+  } catch (err) {
+    controlPlane.stop();
+    throw err;
+  }
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    adminToken,
+    kubeconfig: kubeconfigYaml(url, 'kubesim-admin', adminToken),
+    kubeconfigFor: (user) => kubeconfigYaml(url, user.name ?? 'kubesim-user', user.token, user.namespace),
+    store,
+    clock,
+    controlPlane,
+    runtime,
+    close() {
+      closed ??= (async () => {
+        controlPlane.stop();
+        await api.close();
+      })();
+      return closed;
+    },
+  };
+}
