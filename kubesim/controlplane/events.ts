@@ -29,6 +29,9 @@ function hex(rng: Rng): string {
 export function recordEvent(store: Store, clock: Clock, rng: Rng, input: EventInput): void {
   const target = input.involvedObject;
   const namespace = target.metadata.namespace || 'default';
+  // No new content in a namespace being deleted (NamespaceLifecycle admission).
+  const ns = store.get('namespaces', undefined, namespace);
+  if (!ns || ns.metadata.deletionTimestamp || str(at(ns, 'status', 'phase')) === 'Terminating') return;
   const now = timestamp(clock.now());
   const involved = {
     kind: target.kind,

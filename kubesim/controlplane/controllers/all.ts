@@ -4,7 +4,11 @@ import type { ControllerContext } from '../context.ts';
 import type { Controller } from '../runner.ts';
 import { kubeletController } from '../kubelet/kubelet.ts';
 import { deploymentController } from './deployment.ts';
+import { endpointsController, endpointSliceController } from './endpointsync.ts';
+import { garbageCollector } from './gc.ts';
+import { namespaceController } from './namespace.ts';
 import { nodeJoinController } from './nodejoin.ts';
+import { statefulSetController } from './statefulset.ts';
 import { replicaSetController } from './replicaset.ts';
 import { schedulerController } from './scheduler.ts';
 import { serviceAccountController } from './serviceaccount.ts';
@@ -17,5 +21,10 @@ export function allControllers(ctx: ControllerContext): Controller[] {
     replicaSetController(ctx),
     schedulerController(ctx),
     kubeletController(ctx),
+    endpointSliceController(ctx),
+    endpointsController(ctx),
+    statefulSetController(ctx),
+    garbageCollector(ctx),
+    namespaceController(ctx),
   ];
 }
