@@ -1,0 +1,86 @@
+// `kubelab exercises list|validate`: the catalog from an author's chair.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CatalogError,
+  formatProblem,
+  loadCatalog,
+  validateExerciseDir,
+  type CatalogProblem,
+} from '../catalog/loader.ts';
+import { loadConfig } from '../config/config.ts';
+import type { Io } from './io.ts';
+
+export async function listExercises(io: Io): Promise<number> {
+  const config = loadConfig(io.env, { cwd: io.cwd });
+  const catalog = await loadCatalog(config.exercisesDir);
+  const rows = [
+    ['ID', 'TITLE', 'MINUTES', 'CHECKS'],
+    ...catalog.exercises.map((e) => [e.id, e.title, String(e.minutes), String(e.checks.length)]),
+  ];
+  io.out(table(rows));
+  return 0;
+}
+
+/** Exit 0 when every folder is sound, 1 when any problem was found. */
+export async function validateExercises(io: Io, dirs: readonly string[]): Promise<number> {
+  const targets = dirs.length > 0 ? dirs : [loadConfig(io.env, { cwd: io.cwd }).exercisesDir];
+  const problems: CatalogProblem[] = [];
+  let checked = 0;
+  for (const target of targets) {
+    const abs = path.resolve(io.cwd, target);
+    const kind = await kindOf(abs);
+    if (kind === 'file') {
+      // A shell glob such as `exercises/*` also matches README.md: not an exercise, not an error.
+      io.err(`skipping ${target}: not a directory\n`);
+      continue;
+    }
+    if (kind === 'missing') {
+      problems.push({ file: target, field: '(file)', message: 'no such directory' });
+      continue;
+    }
+    const found = (await isExerciseFolder(abs)) ? await validateExerciseDir(abs) : await validateRoot(abs);
+    checked += 1;
+    // Problems name files relative to what was validated; show them relative to the caller.
+    problems.push(...found.map((p) => ({ ...p, file: path.join(target, p.file) })));
+  }
+  for (const p of problems) io.out(`${formatProblem(p)}\n`);
+  io.err(
+    problems.length === 0
+      ? `${checked} location(s) checked, no problems\n`
+      : `${problems.length} problem(s) in ${checked} location(s)\n`,
+  );
+  return problems.length === 0 ? 0 : 1;
+}
+
+async function validateRoot(root: string): Promise<CatalogProblem[]> {
+  try {
+    await loadCatalog(root);
+    return [];
+  } catch (error) {
+    if (error instanceof CatalogError) return error.problems;
+    throw error;
+  }
+}
+
+async function isExerciseFolder(dir: string): Promise<boolean> {
+  return (await kindOf(path.join(dir, 'exercise.yaml'))) === 'file';
+}
+
+async function kindOf(p: string): Promise<'file' | 'dir' | 'missing'> {
+  try {
+    return (await stat(p)).isDirectory() ? 'dir' : 'file';
+  } catch (error) {
+    // Only "does not exist" is an answer; EACCES and friends are real failures.
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'missing';
+    throw error;
+  }
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows.reduce<number[]>(
+    (acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, cell.length)),
+    [],
+  );
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+}

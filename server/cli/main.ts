@@ -1,0 +1,59 @@
+// `kubelab <command>`: parses argv, dispatches, and turns the expected failures
+// (bad configuration, a broken catalog) into a message and an exit code.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CatalogError, formatProblem } from '../catalog/loader.ts';
+import { ConfigError } from '../config/config.ts';
+import { parseArgs } from './args.ts';
+import { listExercises, validateExercises } from './exercises.ts';
+import { processIo, type Io } from './io.ts';
+import { serve } from './serve.ts';
+import { USAGE } from './usage.ts';
+
+/** Exit codes: 0 ok, 1 the work found problems or failed, 2 bad usage or configuration. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    io.err(`kubelab: ${parsed.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { command } = parsed;
+  try {
+    switch (command.name) {
+      case 'serve':
+        return await serve(io);
+      case 'exercises list':
+        return await listExercises(io);
+      case 'exercises validate':
+        return await validateExercises(io, command.dirs);
+      // Loaded on demand: the simulator and the graders are large, and other
+      // commands must start (and work) without them.
+      case 'sim':
+        return await (await import('../../kubesim/cli.ts')).runSim([...command.rest]);
+      case 'grade':
+        return await (await import('../../graders/cli.ts')).runGrade([...command.rest]);
+      case 'help':
+        io.out(USAGE);
+        return 0;
+      case 'version':
+        io.out(`kubelab ${version()}\n`);
+        return 0;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`kubelab: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CatalogError) {
+      io.err(`kubelab: the exercise catalog has problems:\n${error.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+const PackageJson = z.object({ version: z.string() });
+
+function version(): string {
+  return PackageJson.parse(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))).version;
+}

@@ -1,0 +1,68 @@
+// `kubelab serve`: the production entry. Everything about listening, signals and
+// shutdown lives here; the app itself is built by buildApp like in every test.
+import { buildApp } from '../app.ts';
+import { loadCatalog } from '../catalog/loader.ts';
+import { loadConfig } from '../config/config.ts';
+import { databaseFile, openDatabase } from '../db/database.ts';
+import type { Io } from './io.ts';
+import { prepareDatabase } from './startup.ts';
+
+/** How long in-flight requests get to finish after SIGTERM before we give up. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface ServeOptions {
+  /** Resolves with the signal's name when the server should stop. */
+  readonly stopSignal?: Promise<string>;
+}
+
+export async function serve(io: Io, options: ServeOptions = {}): Promise<number> {
+  const config = loadConfig(io.env, { cwd: io.cwd });
+  const catalog = await loadCatalog(config.exercisesDir);
+  const db = openDatabase(databaseFile(config.dataDir));
+  try {
+    const app = await buildApp({ config, db, catalog });
+    const report = prepareDatabase(db, config);
+    app.log.info(
+      { ...report, exercises: catalog.exercises.length, dataDir: config.dataDir, publicUrl: config.publicUrl },
+      'kubelab starting',
+    );
+
+    const stop = options.stopSignal ?? onceSignalled(['SIGINT', 'SIGTERM']);
+    await app.listen({
+      host: config.host,
+      port: config.port,
+      // Fastify logs one line per bound address; make it the ready line.
+      listenTextResolver: (address) => `kubelab listening on ${address}`,
+    });
+
+    const signal = await stop;
+    app.log.info({ signal }, 'kubelab shutting down');
+    const closed = await withDeadline(app.close(), SHUTDOWN_GRACE_MS);
+    if (!closed) app.log.error({ graceMs: SHUTDOWN_GRACE_MS }, 'requests still open after the grace period');
+    return closed ? 0 : 1;
+  } finally {
+    db.close();
+  }
+}
+
+function onceSignalled(signals: readonly NodeJS.Signals[]): Promise<string> {
+  return new Promise((resolve) => {
+    const handler = (signal: NodeJS.Signals) => {
+      for (const s of signals) process.off(s, handler);
+      resolve(signal);
+    };
+    for (const s of signals) process.on(s, handler);
+  });
+}
+
+async function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
