@@ -1,8 +1,11 @@
-// Admission plugins in the apiserver's order: LimitRanger (mutating) before
-// ResourceQuota (validating). Source: pkg/kubeapiserver/options/plugins.go
+// Admission plugins in the apiserver's order: NamespaceLifecycle, LimitRanger
+// (mutating) before ResourceQuota (validating). Source: pkg/kubeapiserver/options/plugins.go
 
 import type { AdmissionPlugin } from '../../core/strategy.ts';
+import { namespaceLifecycleAdmission } from './lifecycle.ts';
+import { limitRangerAdmission } from './limitrange.ts';
+import { resourceQuotaAdmission } from './quota.ts';
 
 export function admissionPlugins(): AdmissionPlugin[] {
-  return [];
+  return [namespaceLifecycleAdmission, limitRangerAdmission, resourceQuotaAdmission];
 }

@@ -8,6 +8,7 @@ import { endpointsController, endpointSliceController } from './endpointsync.ts'
 import { garbageCollector } from './gc.ts';
 import { namespaceController } from './namespace.ts';
 import { nodeJoinController } from './nodejoin.ts';
+import { quotaController } from './quota.ts';
 import { statefulSetController } from './statefulset.ts';
 import { replicaSetController } from './replicaset.ts';
 import { schedulerController } from './scheduler.ts';
@@ -26,5 +27,6 @@ export function allControllers(ctx: ControllerContext): Controller[] {
     statefulSetController(ctx),
     garbageCollector(ctx),
     namespaceController(ctx),
+    quotaController(ctx),
   ];
 }

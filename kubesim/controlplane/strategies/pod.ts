@@ -9,7 +9,7 @@ import type { RequestContext, ResourceStrategy } from '../../core/strategy.ts';
 import type { KubeObject } from '../../core/types.ts';
 import { forbiddenField } from '../util/fielderr.ts';
 import { dns1123Subdomain } from '../util/names.ts';
-import { child, recs, stableJson, str } from '../util/obj.ts';
+import { child, rec, recs, stableJson, str } from '../util/obj.ts';
 import { validateMeta, validateMetaUpdate } from './meta.ts';
 import { defaultPodSpec, validatePodSpec } from './podspec.ts';
 
@@ -49,6 +49,14 @@ function prepareForCreate(obj: KubeObject): void {
     if (!tolerations.some((x) => x.key === t.key && (x.effect === undefined || x.effect === t.effect))) tolerations.push({ ...t });
   }
   spec.tolerations = tolerations;
+  // SetDefaults_Pod: a limit without a request requests the limit.
+  for (const c of recs(spec.containers)) {
+    const res = child(c, 'resources');
+    const limits = rec(res.limits);
+    if (!limits) continue;
+    const requests = child(res, 'requests');
+    for (const [r, v] of Object.entries(limits)) if (requests[r] === undefined) requests[r] = v;
+  }
   // Fresh Pods start Pending with no conditions; the scheduler and kubelet take it from here.
   obj.status = { phase: 'Pending', qosClass: qosClass(spec) };
 }
