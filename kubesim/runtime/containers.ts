@@ -1,0 +1,125 @@
+// The container instances the runtime keeps: one current instance per (Pod uid,
+// container) and the last terminated one (what `kubectl logs --previous` reads).
+
+import type { ContainerSpec, PodView } from './podspec.ts';
+import { podNamespace } from './podspec.ts';
+import type { ContainerHandle, ImageDef, Listener } from './images/types.ts';
+import { LogBuffer } from './logs/buffer.ts';
+
+export class ContainerInstance implements ContainerHandle {
+  readonly listeners: Listener[] = [];
+  readonly logs: LogBuffer;
+  state: 'running' | 'exited' = 'running';
+  exitCode = 0;
+  reason = '';
+  finishedAt = 0;
+  readonly startedAt: number;
+  /** Stops the main process (set once it waits). */
+  kill: (() => void) | undefined;
+
+  constructor(
+    readonly pod: PodView,
+    readonly spec: ContainerSpec,
+    readonly image: ImageDef,
+    readonly env: Map<string, string>,
+    readonly hostname: string,
+    private readonly files: Map<string, string>,
+    now: () => number,
+  ) {
+    this.logs = new LogBuffer(now);
+    this.startedAt = now();
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+  get namespace(): string {
+    return podNamespace(this.pod);
+  }
+  get podIP(): string {
+    return this.pod.status?.podIP ?? '';
+  }
+  get nodeName(): string {
+    return this.pod.spec.nodeName ?? '';
+  }
+
+  listen(listener: Listener): void {
+    if (this.state !== 'running') return;
+    this.listeners.push(listener);
+  }
+
+  log(stream: 'stdout' | 'stderr', text: string): void {
+    this.logs.write(stream, text);
+  }
+
+  file(path: string): string | undefined {
+    return this.files.get(path);
+  }
+
+  writeFile(path: string, content: string, append: boolean): void {
+    this.files.set(path, (append ? this.files.get(path) ?? '' : '') + content);
+  }
+
+  /** Mark the instance terminated; listeners close with it. */
+  terminate(exitCode: number, reason: string, at: number): void {
+    if (this.state === 'exited') return;
+    this.state = 'exited';
+    this.exitCode = exitCode;
+    this.reason = reason;
+    this.finishedAt = at;
+    this.listeners.length = 0;
+    this.logs.end();
+  }
+}
+
+interface Slot {
+  current?: ContainerInstance;
+  previous?: ContainerInstance;
+}
+
+export class Containers {
+  private readonly slots = new Map<string, Slot>();
+
+  private key(uid: string, name: string): string {
+    return `${uid}/${name}`;
+  }
+
+  slot(uid: string, name: string): Slot {
+    const k = this.key(uid, name);
+    let s = this.slots.get(k);
+    if (!s) {
+      s = {};
+      this.slots.set(k, s);
+    }
+    return s;
+  }
+
+  get(uid: string, name: string): Slot | undefined {
+    return this.slots.get(this.key(uid, name));
+  }
+
+  /** A new instance replaces the current one, which becomes "previous" if it ran. */
+  add(uid: string, inst: ContainerInstance): void {
+    const s = this.slot(uid, inst.name);
+    if (s.current) s.previous = s.current;
+    s.current = inst;
+  }
+
+  /** Running instances of the Pod whose IP this is. */
+  byPodIP(ip: string): ContainerInstance[] {
+    const out: ContainerInstance[] = [];
+    for (const s of this.slots.values()) if (s.current?.state === 'running' && s.current.podIP === ip) out.push(s.current);
+    return out;
+  }
+
+  /** Forget a deleted Pod. */
+  dropPod(uid: string): ContainerInstance[] {
+    const out: ContainerInstance[] = [];
+    for (const [k, s] of this.slots) {
+      if (!k.startsWith(`${uid}/`)) continue;
+      if (s.current) out.push(s.current);
+      this.slots.delete(k);
+    }
+    return out;
+  }
+}

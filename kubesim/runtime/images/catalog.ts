@@ -1,0 +1,71 @@
+// The images the simulated cluster can pull, by repository (any tag).
+// ENTRYPOINT/CMD/ENV as in each image's Dockerfile.
+
+import { curlProgram } from '../commands/curl.ts';
+import { coreutils } from '../commands/coreutils.ts';
+import { getent } from '../commands/getent.ts';
+import { nc } from '../commands/nc.ts';
+import { nslookup } from '../commands/nslookup.ts';
+import { wget } from '../commands/wget.ts';
+import { shellProgram } from '../shell/interp.ts';
+import { httpEchoProgram } from './httpecho.ts';
+import { entrypointFor, nginxProgram } from './nginx.ts';
+import { nodeExporterProgram } from './nodeexporter.ts';
+import { corednsProgram, curlEntrypoint, mysqlEntrypoint, pauseProgram, redisEntrypoint } from './others.ts';
+import { pgIsReady, postgresEntrypoint } from './postgres.ts';
+import { parseImageRef } from './ref.ts';
+import type { ImageDef, Program } from './types.ts';
+
+const PATH_DEBIAN = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const PATH_BUSYBOX = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Debian userland: dash as sh, bash, GNU coreutils, getent; no nslookup/wget/nc/ping. */
+function debian(extra: Record<string, Program>): Record<string, Program> {
+  return { ...coreutils('gnu'), sh: shellProgram('dash'), dash: shellProgram('dash'), bash: shellProgram('bash'), getent, ...extra };
+}
+
+/** busybox applets (ash as sh) — busybox, the prometheus busybox base, alpine. */
+function busybox(extra: Record<string, Program> = {}): Record<string, Program> {
+  return { ...coreutils('busybox'), sh: shellProgram('ash'), ash: shellProgram('ash'), nslookup, wget, nc, ...extra };
+}
+
+function build(): ImageDef[] {
+  const nginxProgs: Record<string, Program> = debian({ nginx: nginxProgram, 'nginx-debug': nginxProgram, curl: curlProgram('7.88.1') });
+  nginxProgs['docker-entrypoint.sh'] = entrypointFor(nginxProgs);
+  const postgresProgs = debian({ pg_isready: pgIsReady, postgres: postgresEntrypoint });
+  postgresProgs['docker-entrypoint.sh'] = postgresEntrypoint;
+  postgresProgs['postgres'] = function* (argv, ctx) { return yield* postgresEntrypoint(['docker-entrypoint.sh', ...argv], ctx); };
+  const redisProgs = debian({ 'redis-server': (argv, ctx) => redisEntrypoint(['docker-entrypoint.sh', ...argv], ctx) });
+  redisProgs['docker-entrypoint.sh'] = redisEntrypoint;
+  const mysqlProgs: Record<string, Program> = { ...coreutils('gnu'), sh: shellProgram('bash'), bash: shellProgram('bash'), getent, mysqld: (argv, ctx) => mysqlEntrypoint(['docker-entrypoint.sh', ...argv], ctx) };
+  mysqlProgs['docker-entrypoint.sh'] = mysqlEntrypoint;
+  return [
+    { repos: ['nginx', 'nginxinc/nginx-unprivileged'], entrypoint: ['/docker-entrypoint.sh'], cmd: ['nginx', '-g', 'daemon off;'], shell: 'dash',
+      env: [['PATH', PATH_DEBIAN], ['NGINX_VERSION', '1.28.0'], ['NJS_VERSION', '0.8.10'], ['NJS_RELEASE', '1~bookworm'], ['PKG_RELEASE', '1~bookworm'], ['DYNPKG_RELEASE', '1~bookworm']],
+      programs: nginxProgs },
+    { repos: ['hashicorp/http-echo'], entrypoint: ['/http-echo'], cmd: [], env: [['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']],
+      programs: { 'http-echo': httpEchoProgram } },
+    { repos: ['postgres'], entrypoint: ['docker-entrypoint.sh'], cmd: ['postgres'], shell: 'dash',
+      env: [['PATH', `/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/postgresql/17/bin`], ['GOSU_VERSION', '1.17'], ['LANG', 'en_US.utf8'], ['PG_MAJOR', '17'], ['PGDATA', '/var/lib/postgresql/data']],
+      programs: postgresProgs },
+    { repos: ['prom/node-exporter', 'quay.io/prometheus/node-exporter'], entrypoint: ['/bin/node_exporter'], cmd: [], shell: 'ash',
+      env: [['PATH', PATH_BUSYBOX]], programs: busybox({ node_exporter: nodeExporterProgram }) },
+    { repos: ['busybox'], entrypoint: [], cmd: ['sh'], shell: 'ash', env: [['PATH', PATH_BUSYBOX]], programs: busybox() },
+    { repos: ['curlimages/curl'], entrypoint: ['/entrypoint.sh'], cmd: ['curl'], shell: 'ash',
+      env: [['PATH', PATH_BUSYBOX], ['CURL_CA_BUNDLE', '/cacert.pem']],
+      programs: busybox({ curl: curlProgram('8.13.0'), 'entrypoint.sh': curlEntrypoint }) },
+    { repos: ['redis'], entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'], shell: 'dash', env: [['PATH', PATH_DEBIAN], ['REDIS_VERSION', '7.4.2']], programs: redisProgs },
+    { repos: ['mysql'], entrypoint: ['docker-entrypoint.sh'], cmd: ['mysqld'], shell: 'bash', env: [['PATH', PATH_DEBIAN], ['MYSQL_MAJOR', '8.4'], ['MYSQL_VERSION', '8.4.5-1.el9']], programs: mysqlProgs },
+    { repos: ['registry.k8s.io/coredns/coredns', 'coredns/coredns', 'k8s.gcr.io/coredns/coredns'], entrypoint: ['/coredns'], cmd: [], env: [['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']],
+      programs: { coredns: corednsProgram } },
+    { repos: ['registry.k8s.io/pause', 'k8s.gcr.io/pause'], entrypoint: ['/pause'], cmd: [], env: [['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']],
+      programs: { pause: pauseProgram } },
+  ];
+}
+
+const IMAGES = build();
+
+export function imageFor(ref: string): ImageDef | undefined {
+  const { repo } = parseImageRef(ref);
+  return IMAGES.find((i) => i.repos.includes(repo));
+}
