@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CatalogError, formatProblem } from '../catalog/loader.ts';
 import { ConfigError } from '../config/config.ts';
 import { parseArgs } from './args.ts';
+import { CliError } from './errors.ts';
 import { listExercises, validateExercises } from './exercises.ts';
 import { processIo, type Io } from './io.ts';
 import { serve } from './serve.ts';
@@ -43,6 +44,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (error instanceof ConfigError) {
       io.err(`kubelab: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof CliError) {
+      io.err(`kubelab: ${error.message}\n`);
+      return error.exitCode;
     }
     if (error instanceof CatalogError) {
       io.err(`kubelab: the exercise catalog has problems:\n${error.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);

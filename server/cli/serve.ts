@@ -4,6 +4,7 @@ import { buildApp } from '../app.ts';
 import { loadCatalog } from '../catalog/loader.ts';
 import { loadConfig } from '../config/config.ts';
 import { databaseFile, openDatabase } from '../db/database.ts';
+import { CliError } from './errors.ts';
 import type { Io } from './io.ts';
 import { prepareDatabase } from './startup.ts';
 
@@ -28,12 +29,17 @@ export async function serve(io: Io, options: ServeOptions = {}): Promise<number>
     );
 
     const stop = options.stopSignal ?? onceSignalled(['SIGINT', 'SIGTERM']);
-    await app.listen({
-      host: config.host,
-      port: config.port,
-      // Fastify logs one line per bound address; make it the ready line.
-      listenTextResolver: (address) => `kubelab listening on ${address}`,
-    });
+    try {
+      await app.listen({
+        host: config.host,
+        port: config.port,
+        // Fastify logs one line per bound address; make it the ready line.
+        listenTextResolver: (address) => `kubelab listening on ${address}`,
+      });
+    } catch (error) {
+      await app.close();
+      throw listenError(error, `${config.host}:${config.port}`);
+    }
 
     const signal = await stop;
     app.log.info({ signal }, 'kubelab shutting down');
@@ -65,4 +71,15 @@ async function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean
   } finally {
     clearTimeout(timer);
   }
+}
+
+// The usual reasons a port cannot be bound deserve a sentence, not a stack.
+function listenError(error: unknown, where: string): unknown {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  if (code === 'EADDRINUSE') return new CliError(`cannot listen on ${where}: the port is in use (set PORT)`, 1, { cause: error });
+  if (code === 'EACCES') return new CliError(`cannot listen on ${where}: permission denied (set PORT above 1023)`, 1, { cause: error });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new CliError(`cannot listen on ${where}: no such local address (set HOST)`, 1, { cause: error });
+  }
+  return error;
 }

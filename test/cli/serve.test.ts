@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -52,6 +53,29 @@ describe('kubelab serve', () => {
     expect(result.exitCode).toBe(0);
     expect(lines.filter((l) => l.includes('kubelab listening on'))).toHaveLength(1);
     expect(lines.join('\n')).toContain('kubelab shutting down');
+  });
+});
+
+describe('kubelab serve on a busy port', () => {
+  it('exits 1 with one sentence, no stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kubelab-serve-'));
+    temps.push(dataDir);
+    try {
+      const result = await execa('node', [BIN, 'serve'], {
+        cwd: REPO,
+        env: cleanEnv({ PORT: String(address.port), KUBELAB_DATA_DIR: dataDir }),
+        extendEnv: false,
+        reject: false,
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toBe(`kubelab: cannot listen on 127.0.0.1:${address.port}: the port is in use (set PORT)`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });
 
