@@ -23,6 +23,8 @@ export function kubeletController(ctx: ControllerContext): Controller {
   const pods = new Map<string, PodState>();
   const ipam = new PodIPAM();
   const sec = (s: number) => s * ctx.pace.secondMs;
+  // Containers whose process ended by itself (e.g. `sleep 10`), reported by runtimes that can.
+  const exits = new Map<string, { container: string; exitCode: number; reason: string }[]>();
 
   const self: Controller = {
     name: 'kubelet',
@@ -80,6 +82,11 @@ export function kubeletController(ctx: ControllerContext): Controller {
         p.status = buildStatus(pod, state, node.internalIP, timestamp(now));
         return p;
       };
+      for (const exit of exits.get(pod.metadata.uid) ?? []) {
+        const c = state.containers.find((x) => x.name === exit.container);
+        if (c?.stage === 'running') crashed(pod, c, now, exit.exitCode, exit.exitCode === 0 ? 'Completed' : exit.reason);
+      }
+      exits.delete(pod.metadata.uid);
       if (state.podIP) {
         for (const c of state.containers) advance(withIP, c, pod, now);
       }
@@ -92,7 +99,21 @@ export function kubeletController(ctx: ControllerContext): Controller {
 
   function forget(uid: string): void {
     pods.delete(uid);
+    exits.delete(uid);
   }
+
+  const watchExits = (rt: object): void => {
+    if (!('onExit' in rt) || typeof rt.onExit !== 'function') return;
+    rt.onExit((exit: unknown) => {
+      const e = rec(exit);
+      const uid = str(e?.uid);
+      const container = str(e?.container);
+      if (!e || !uid || !container) return;
+      exits.set(uid, [...(exits.get(uid) ?? []), { container, exitCode: num(e.exitCode) ?? 0, reason: str(e.reason) ?? 'Completed' }]);
+      ctx.runner.enqueue(self, `${str(e.namespace) ?? ''}/${str(e.pod) ?? ''}`);
+    });
+  };
+  watchExits(ctx.runtime);
 
   function phaseDone(pod: StoredObject): boolean {
     const phase = str(at(pod, 'status', 'phase'));
