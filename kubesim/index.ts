@@ -8,13 +8,14 @@ import { z } from 'zod';
 import { createAuth } from './apiserver/auth/index.ts';
 import type { WatchSettings } from './apiserver/context.ts';
 import { createApiServer } from './apiserver/server.ts';
+import { createServingCertificate } from './apiserver/tls.ts';
 import { RealClock, mathRng, seededRng, type Clock, type Rng } from './core/clock.ts';
 import { Store } from './core/store.ts';
 import { createControlPlane, type ControlPlane, type Pace } from './controlplane/index.ts';
 import { createRuntime } from './runtime/index.ts';
 
 export interface ClusterOptions {
-  /** 0 (default) picks a free port. */
+  /** 0 (default) picks a free port. The server speaks https with a per-cluster CA. */
   port?: number;
   host?: '127.0.0.1' | 'localhost';
   clock?: Clock;
@@ -42,6 +43,8 @@ export interface RunningCluster {
   /** Admin kubeconfig (YAML): cluster "kubesim", user "kubesim-admin", context "kubesim". */
   kubeconfig: string;
   kubeconfigFor(user: ClusterUser): string;
+  /** PEM of the cluster CA (the kubeconfig embeds it as certificate-authority-data). */
+  caCert: string;
   store: Store;
   clock: Clock;
   controlPlane: ControlPlane;
@@ -64,13 +67,13 @@ const optionsSchema = z.object({
   watch: z.object({ defaultTimeoutSeconds: z.number().positive().optional(), bookmarkIntervalMs: z.number().positive().optional() }).optional(),
 });
 
-function kubeconfigYaml(url: string, userName: string, token: string, namespace?: string): string {
+function kubeconfigYaml(url: string, caCert: string, userName: string, token: string, namespace?: string): string {
   const context: Record<string, string> = { cluster: 'kubesim', user: userName };
   if (namespace) context['namespace'] = namespace;
   return toYaml({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'kubesim', cluster: { server: url } }],
+    clusters: [{ name: 'kubesim', cluster: { server: url, 'certificate-authority-data': Buffer.from(caCert).toString('base64') } }],
     users: [{ name: userName, user: { token } }],
     contexts: [{ name: 'kubesim', context }],
     'current-context': 'kubesim',
@@ -92,7 +95,11 @@ export async function startCluster(options: ClusterOptions | Record<string, unkn
   const runtime = createRuntime({ store, clock, rng });
   const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined });
   const auth = createAuth({ store, clock, adminToken });
-  const api = createApiServer({ store, clock, rng, behaviour: controlPlane.behaviour, auth, podIO: runtime, watch: o.watch });
+  const tls = createServingCertificate();
+  const api = createApiServer(
+    { store, clock, rng, behaviour: controlPlane.behaviour, auth, podIO: runtime, watch: o.watch },
+    { tls: { cert: tls.cert, key: tls.key } },
+  );
   controlPlane.start();
   const host = o.host ?? '127.0.0.1';
   let url: string;
@@ -106,8 +113,9 @@ export async function startCluster(options: ClusterOptions | Record<string, unkn
   return {
     url,
     adminToken,
-    kubeconfig: kubeconfigYaml(url, 'kubesim-admin', adminToken),
-    kubeconfigFor: (user) => kubeconfigYaml(url, user.name ?? 'kubesim-user', user.token, user.namespace),
+    kubeconfig: kubeconfigYaml(url, tls.caCert, 'kubesim-admin', adminToken),
+    kubeconfigFor: (user) => kubeconfigYaml(url, tls.caCert, user.name ?? 'kubesim-user', user.token, user.namespace),
+    caCert: tls.caCert,
     store,
     clock,
     controlPlane,

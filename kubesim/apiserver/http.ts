@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { StatusError, badRequest } from '../core/errors.ts';
+import { decodeKubeProtobuf, isProtobuf } from './protobuf/decode.ts';
 
 /** Bodies bigger than this are refused (the real limit is 3 MiB per object). */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -66,9 +67,11 @@ export function mediaType(header: string | undefined): string {
 
 /** Decode a JSON or YAML body. Empty bodies decode to undefined. */
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
+  const type = mediaType(contentType);
+  if (raw.length === 0) return undefined;
+  if (isProtobuf(type)) return decodeKubeProtobuf(raw);
   const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
-  const type = mediaType(contentType);
   const yaml = type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'text/yaml';
   const json = type === '' || type === 'application/json' || type.endsWith('+json');
   if (!yaml && !json) throw unsupportedMediaType(type);

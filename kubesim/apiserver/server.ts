@@ -5,6 +5,7 @@
 // authentication → authorization → handler).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { StatusError } from '../core/errors.ts';
@@ -48,7 +49,16 @@ function attributesFor(route: ResourceRoute, verb: string, path: string): Reques
   };
 }
 
-export function createApiServer(deps: ApiServerDeps, onError: (error: unknown) => void = (e) => console.error('kubesim apiserver:', e)): ApiServer {
+export interface ApiServerOptions {
+  /** Serve https with this key pair (kubectl sends tokens only over TLS); plain http otherwise. */
+  tls?: { cert: string; key: string };
+  /** Where unexpected errors go (they become a 500 without details). Default: console.error. */
+  onError?: (error: unknown) => void;
+}
+
+export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions = {}): ApiServer {
+  const onError = options.onError ?? ((e: unknown) => console.error('kubesim apiserver:', e));
+  const scheme = options.tls ? 'https' : 'http';
   const streams = new Set<() => void>();
   const sockets = new Set<Duplex>();
   const memo = new RefusalMemo();
@@ -119,14 +129,13 @@ export function createApiServer(deps: ApiServerDeps, onError: (error: unknown) =
     }
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => fail(res, err));
-  });
+  };
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
   server.on('upgrade', handleUpgrade);
-  server.on('clientError', (err, socket) => {
-    onError(err);
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-  });
+  // No clientError/tlsClientError listeners: Node then answers malformed HTTP with 400 and
+  // drops failed TLS handshakes itself, as Go's server does (it only logs them).
 
   return {
     server,
@@ -137,7 +146,7 @@ export function createApiServer(deps: ApiServerDeps, onError: (error: unknown) =
           server.off('error', reject);
           const addr = server.address() as AddressInfo;
           state.serverAddress = `${host}:${addr.port}`;
-          resolve(`http://${host}:${addr.port}`);
+          resolve(`${scheme}://${host}:${addr.port}`);
         });
       });
     },

@@ -74,7 +74,7 @@ export async function startHarness(overrides: Partial<ApiServerDeps> & { history
   const store = overrides.store ?? new Store({ clock, historySize: overrides.historySize });
   store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
   const errors: unknown[] = [];
-  const api = createApiServer({ store, clock, rng: seededRng(1), behaviour: noBehaviour, auth: tokenAuth, ...overrides }, (e) => errors.push(e));
+  const api = createApiServer({ store, clock, rng: seededRng(1), behaviour: noBehaviour, auth: tokenAuth, ...overrides }, { onError: (e) => errors.push(e) });
   const url = await api.listen(0, '127.0.0.1');
   const call: Harness['call'] = (method, path, body, headers = {}) =>
     new Promise((resolve, reject) => {
