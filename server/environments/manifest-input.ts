@@ -39,7 +39,7 @@ export function parseManifests(text: string, namespace: string): KubeObject[] {
   list.forEach((doc, i) => {
     const document = i + 1;
     if (doc.errors.length > 0) {
-      problems.push({ document, field: '(yaml)', message: `not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}` });
+      problems.push({ document, field: '(yaml)', message: `not valid YAML: ${doc.errors[0]!.message.split('\n')[0]!.replace(/:$/, '')}` });
       return;
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });

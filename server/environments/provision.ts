@@ -1,7 +1,7 @@
 // Cluster-side work for one environment, each step safe to repeat: create-or-keep for
 // every object (AlreadyExists from the API is the real guard against double creation,
 // across processes too), apply for the setup manifests, delete-and-wait for teardown.
-import { AlreadyExistsError, NotFoundError } from '../cluster/errors.ts';
+import { AlreadyExistsError, ConflictError, NotFoundError } from '../cluster/errors.ts';
 import type { ClusterClient, KubeObject } from '../cluster/types.ts';
 import { applyObjects } from './apply.ts';
 import { EnvironmentTimeoutError, NamespaceConflictError } from './errors.ts';
@@ -67,7 +67,11 @@ export async function provisionEnvironment(
   }
 }
 
-/** Start deleting; NotFound counts as done. The node-reader binding is cluster-scoped, so it goes explicitly. */
+/**
+ * Start deleting; NotFound counts as done, and so does the 409 Conflict the apiserver
+ * answers for a namespace that is already terminating. The node-reader binding is
+ * cluster-scoped, so it goes explicitly.
+ */
 export async function deleteEnvironment(cluster: ClusterClient, namespace: string): Promise<void> {
   const refs = [
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: nodeReaderBindingFor(namespace) },
@@ -77,7 +81,7 @@ export async function deleteEnvironment(cluster: ClusterClient, namespace: strin
     try {
       await cluster.delete(ref);
     } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
+      if (!(err instanceof NotFoundError || (err instanceof ConflictError && ref.kind === 'Namespace'))) throw err;
     }
   }
 }

@@ -105,8 +105,13 @@ export class EnvironmentService {
       const existing = this.repo.selectOptionalByNamespace(namespace);
       if (existing && existing.userId !== userId) throw new NamespaceConflictError(namespace);
       if (existing?.status === 'ready') return { environment: existing, created: false };
-      if (existing?.status === 'deleting') await waitForNamespaceGone(this.o.cluster, namespace, this.waiting);
-      const { env, created } = this.claim(userId, exerciseId, namespace, existing);
+      if (existing?.status === 'deleting') {
+        // A delete that timed out earlier: finish it, so the row no longer counts as live.
+        await deleteEnvironment(this.o.cluster, namespace);
+        await waitForNamespaceGone(this.o.cluster, namespace, this.waiting);
+        this.repo.setStatus(existing.id, 'deleted');
+      }
+      const { env, created } = this.claim(userId, exerciseId, namespace, this.repo.selectOptionalByNamespace(namespace));
       return { environment: await this.provision(env, exercise), created };
     });
   }
@@ -202,13 +207,16 @@ export class EnvironmentService {
   }
 
   /** Apply learner YAML as the learner's ServiceAccount, so RBAC and quota apply to it. */
-  async apply(userId: number, exerciseId: string, yamlText: string): Promise<ApplyResult[]> {
+  apply(userId: number, exerciseId: string, yamlText: string): Promise<ApplyResult[]> {
     this.exerciseOf(exerciseId);
-    const env = this.requireReady(userId, exerciseId);
-    const objects = parseManifests(yamlText, env.namespace);
-    const client = await this.learnerClient(env);
-    await checkNamespacedKinds(client, objects);
-    return applyObjects(client, objects);
+    // Under the learner's lock, so an apply never lands in the middle of a reset.
+    return this.forLearner(userId, async () => {
+      const env = this.requireReady(userId, exerciseId);
+      const objects = parseManifests(yamlText, env.namespace);
+      const client = await this.learnerClient(env);
+      await checkNamespacedKinds(client, objects);
+      return applyObjects(client, objects);
+    });
   }
 
   /** Cached per namespace while its short-lived token is good; the cache also keeps discovery warm. */
