@@ -12,6 +12,7 @@ import { StatusError } from '../core/errors.ts';
 import type { UserInfo } from '../core/strategy.ts';
 import type { ApiServerDeps, RequestAttributes, ResourceCall } from './context.ts';
 import { sendStatusError } from './http.ts';
+import { effectiveUser } from './impersonate.ts';
 import { serveNonResource, type NonResourceState } from './nonresource.ts';
 import { buildOpenApi } from './openapi.ts';
 import { dispatch, verbFor } from './dispatch.ts';
@@ -82,8 +83,9 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://kubesim');
-    const user = deps.auth.authenticate(req.headers);
-    if (!user) throw unauthorized();
+    const authenticated = deps.auth.authenticate(req.headers);
+    if (!authenticated) throw unauthorized();
+    const user = effectiveUser(deps.auth, authenticated, req, url.pathname);
     const route = parseRoute(url.pathname);
     if (route.type === 'nonresource' || route.type === 'groupversion' || route.type === 'unknown') {
       // Discovery, /version, /openapi and health are open to every authenticated user (system:discovery).
@@ -105,8 +107,9 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
     const rawUrl = req.url ?? '/';
     try {
       const url = new URL(rawUrl, 'http://kubesim');
-      const user = deps.auth.authenticate(req.headers);
-      if (!user) throw unauthorized();
+      const authenticated = deps.auth.authenticate(req.headers);
+      if (!authenticated) throw unauthorized();
+      const user = effectiveUser(deps.auth, authenticated, req, url.pathname);
       const route = parseRoute(url.pathname);
       if (route.type !== 'resource' || route.resource.key !== 'pods' || route.subresource !== 'exec' || !route.name) {
         throw new StatusError(400, 'BadRequest', `upgrade requests are served only for pods/exec (got ${url.pathname})`);
