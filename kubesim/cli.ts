@@ -15,6 +15,10 @@ const argsSchema = z.object({
 const USAGE = 'usage: kubelab sim --port P --kubeconfig-out FILE [--seed N]\n';
 
 export async function runSim(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({

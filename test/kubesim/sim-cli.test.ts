@@ -1,0 +1,37 @@
+// `kubelab sim` as a user runs it: one ready line, a 0600 kubeconfig kubectl can
+// use, and a clean exit 0 on SIGTERM.
+
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+
+describe('kubelab sim', () => {
+  it('serves until SIGTERM and writes a private kubeconfig', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-cli-'));
+    const file = join(dir, 'kubeconfig');
+    const proc = execa('node', ['bin/kubelab.js', 'sim', '--port', '0', '--kubeconfig-out', file, '--seed', '3'], { reject: false });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      proc.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) resolve(out.trim());
+      });
+      proc.then((r) => reject(new Error(`sim exited early: ${String(r.stderr)}`)), reject);
+    });
+    expect(line).toMatch(new RegExp(`^kubesim ready at https://127\\.0\\.0\\.1:\\d+ \\(kubeconfig: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const ns = await execa('kubectl', ['--kubeconfig', file, '--cache-dir', join(dir, 'cache'), 'get', 'ns', 'default', '-o', 'name'], { reject: false });
+    expect(ns.stdout).toBe('namespace/default');
+    proc.kill('SIGTERM');
+    const result = await proc;
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('refuses bad arguments with usage and exit 2', async () => {
+    const r = await execa('node', ['bin/kubelab.js', 'sim', '--port', 'abc'], { reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('usage: kubelab sim');
+  });
+});
