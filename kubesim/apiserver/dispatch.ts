@@ -88,6 +88,9 @@ export async function dispatch(call: ResourceCall, verb: string): Promise<void> 
       return sendJson(res, 201, evictPod(call, await body(call)));
     case 'log':
       return serveLogs(call.deps.podIO, getObject(call), params, res);
+    case 'exec':
+      // Only reached without an Upgrade header (upgrades go to server.ts handleUpgrade).
+      throw badRequest('Upgrade request required');
     default:
       throw methodNotAllowed();
   }
