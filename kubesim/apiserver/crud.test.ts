@@ -185,3 +185,22 @@ describe('delete', () => {
     expect((await h.call('DELETE', '/api/v1/namespaces/default')).status).toBe(403);
   });
 });
+
+describe('malformed input', () => {
+  it.each([
+    ['GET', '/api/v1/namespaces/default/pods/%zz', undefined, 400],
+    ['GET', '/api/v1/pods?watch=maybe', undefined, 400],
+    ['GET', '/api/v1/pods?limit=-1', undefined, 400],
+    ['GET', '/api/v1/pods?labelSelector=a%20in%20(b', undefined, 400],
+    ['POST', '/api/v1/namespaces/default/configmaps', '[]', 400],
+    ['POST', '/api/v1/namespaces/default/configmaps', 'null', 400],
+    ['POST', '/api/v1/namespaces/default/configmaps', '{"metadata":"x"}', 400],
+    ['POST', '/api/v1/namespaces/default/configmaps', '{"metadata":{"name":"q","labels":{"a":1}}}', 400],
+    ['POST', '/api/v1/namespaces/default/configmaps', '{"apiVersion":"apps/v1","metadata":{"name":"q"}}', 400],
+    ['DELETE', '/api/v1/namespaces/default/configmaps/x', '{"gracePeriodSeconds":"x"}', 400],
+  ] as const)('%s %s %s → %i', async (method, path, body, status) => {
+    const r = await h.call(method, path, body);
+    expect(r.status).toBe(status);
+    expect(r.body).toMatchObject({ kind: 'Status', code: status });
+  });
+});

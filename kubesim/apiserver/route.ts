@@ -1,6 +1,7 @@
 // Turns a request path into what it addresses, as the apiserver's RequestInfoFactory
 // does. Source: k8s.io/apiserver/pkg/endpoints/request/requestinfo.go
 
+import { badRequest } from '../core/errors.ts';
 import { RESOURCES, type ResourceDef } from '../core/registry.ts';
 
 export type Route =
@@ -23,8 +24,16 @@ export function servedGroupVersion(group: string, version: string): boolean {
   return RESOURCES.some((r) => r.group === group && r.version === version);
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch (e) {
+    throw badRequest(`malformed path segment "${segment}": ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export function parseRoute(pathname: string): Route {
-  const parts = pathname.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+  const parts = pathname.split('/').filter((p) => p !== '').map(decodeSegment);
   let group: string;
   let version: string;
   let rest: string[];
