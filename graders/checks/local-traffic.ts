@@ -1,0 +1,68 @@
+// `local-traffic`: a probe on every node (control-plane included). With
+// internalTrafficPolicy Local, kube-proxy only uses endpoints on the client's own node:
+// where the workload has a Pod every answer comes from that node; where it has none
+// the traffic is dropped and the request times out.
+import { describeRef, findService, isPodReady, workloadPods } from '../k8s/objects.ts';
+import { describeFailure } from '../net.ts';
+import type { CheckParams } from '../params.ts';
+import { PROBE_CONTAINER } from '../probes.ts';
+import { excerpt } from './http.ts';
+import { repeatedGet, servedBy } from '../requests.ts';
+import { fail, pass, type CheckFn } from '../types.ts';
+
+/** Enough requests that a Cluster policy would almost surely cross nodes (2 backends: 1 - 0.5^6). */
+const REQUESTS_WITH_LOCAL_BACKEND = 6;
+
+export const localTrafficCheck: CheckFn<CheckParams<'local-traffic'>> = async (params, observed, ctx) => {
+  const ref = describeRef(params.workload);
+  const svc = findService(observed, params.service);
+  if (!svc) return fail(`No Service named ${params.service} in your namespace.`);
+  const port = params.port ?? svc.spec.ports[0]?.port;
+  if (port === undefined) return fail(`Service ${params.service} has no ports.`);
+  const backends = workloadPods(observed, params.workload).filter(isPodReady);
+  if (backends.length === 0) return fail(`${ref} has no ready Pods.`);
+  const nodeOf = new Map(backends.map((p) => [p.metadata.name, p.spec.nodeName ?? '']));
+  const names = [...nodeOf.keys()];
+  const url = `http://${params.service}:${port}/`;
+  const probes = await ctx.probesPerNode();
+  const nodes = [...probes.keys()];
+  const runs = await Promise.all(
+    nodes.map((node) => {
+      const local = backends.some((b) => b.spec.nodeName === node);
+      return repeatedGet(ctx, { pod: probes.get(node)!.metadata.name, container: PROBE_CONTAINER }, url, local ? REQUESTS_WITH_LOCAL_BACKEND : 1);
+    }),
+  );
+  const problems: string[] = [];
+  const evidence = nodes.map((node, i) => ({
+    node,
+    localBackends: backends.filter((b) => b.spec.nodeName === node).map((b) => b.metadata.name),
+    answers: (runs[i]?.outcomes ?? []).map((o) => (o.kind === 'response' ? excerpt(o.body, 80) : o.kind)),
+  }));
+  nodes.forEach((node, i) => {
+    const outcomes = runs[i]?.outcomes ?? [];
+    const local = backends.filter((b) => b.spec.nodeName === node).map((b) => b.metadata.name);
+    const from = `from node ${node}`;
+    if (local.length > 0) {
+      const failed = outcomes.find((o) => o.kind !== 'response');
+      if (failed !== undefined) return void problems.push(`${from} (where ${local.join(', ')} runs) a request failed: ${describeFailure(failed)}`);
+      for (const o of outcomes) {
+        if (o.kind !== 'response') continue;
+        const pod = servedBy(o.body, names);
+        if (pod === undefined) {
+          return void problems.push(`${from} the answer "${excerpt(o.body, 60)}" does not name a ${params.workload.name} Pod; each answer must name the Pod that served it (e.g. ${names[0]}) to show which node answered`);
+        }
+        if (nodeOf.get(pod) !== node) {
+          return void problems.push(`${from} a request was answered by ${pod} on node ${nodeOf.get(pod)}; with internalTrafficPolicy Local it must stay on ${node} (served by ${local.join(', ')})`);
+        }
+      }
+      return;
+    }
+    const answered = outcomes.find((o) => o.kind === 'response');
+    if (answered && answered.kind === 'response') {
+      const pod = servedBy(answered.body, names);
+      problems.push(`${from}, which runs no ${params.workload.name} Pod, a request was answered${pod ? ` by ${pod} on node ${nodeOf.get(pod)}` : ` ("${excerpt(answered.body, 60)}")`}; with internalTrafficPolicy Local it should get no answer`);
+    }
+  });
+  if (problems.length > 0) return fail(`${problems.join('; ')}.`, evidence);
+  return pass(`Clients on ${nodes.length} nodes: answers stayed on their own node, and nodes without a ${params.workload.name} Pod got none.`, evidence);
+};

@@ -1,0 +1,73 @@
+// `resource`: the object exists and contains `match` as a subset, as KUTTL/Chainsaw
+// asserts do: maps key by key, lists element by element, scalars by equality.
+import type { JsonValue } from '../../server/db/columns.ts';
+import type { KubeObject } from '../../server/cluster/types.ts';
+import type { CheckParams } from '../params.ts';
+import { fail, GraderError, pass, type CheckFn } from '../types.ts';
+
+// Kinds outside the snapshot are fetched one by one; the grader must know their group.
+const EXTRA_KINDS: Readonly<Record<string, string>> = {
+  ConfigMap: 'v1',
+  Secret: 'v1',
+  ServiceAccount: 'v1',
+  PersistentVolumeClaim: 'v1',
+  Endpoints: 'v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  Ingress: 'networking.k8s.io/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+  HorizontalPodAutoscaler: 'autoscaling/v2',
+};
+
+export interface Mismatch {
+  path: string;
+  expected: unknown;
+  found: unknown;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The first place where `actual` does not contain `expected`, or undefined when it does. */
+export function firstMismatch(expected: unknown, actual: unknown, path = ''): Mismatch | undefined {
+  if (isMap(expected)) {
+    if (!isMap(actual)) return { path, expected, found: actual };
+    for (const [key, value] of Object.entries(expected)) {
+      const m = firstMismatch(value, actual[key], path ? `${path}.${key}` : key);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length < expected.length) return { path, expected, found: actual };
+    for (const [i, value] of expected.entries()) {
+      const m = firstMismatch(value, actual[i], `${path}[${i}]`);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  return expected === actual ? undefined : { path, expected, found: actual };
+}
+
+const show = (v: unknown): string => (v === undefined ? 'nothing' : typeof v === 'string' ? v : JSON.stringify(v));
+
+export const resourceCheck: CheckFn<CheckParams<'resource'>> = async (params, observed, ctx) => {
+  let object: KubeObject | undefined;
+  const listed = observed.raw.get(params.kind);
+  if (listed) object = listed.find((o) => o.metadata.name === params.name);
+  else {
+    const apiVersion = EXTRA_KINDS[params.kind];
+    if (!apiVersion) throw new GraderError(`the resource check does not know the API group of kind ${params.kind}`);
+    object = await ctx.client.find({ apiVersion, kind: params.kind, namespace: observed.namespace, name: params.name });
+  }
+  if (!object) {
+    const others = (listed ?? []).map((o) => o.metadata.name).filter((n): n is string => n !== undefined);
+    return fail(`No ${params.kind} named ${params.name} in your namespace${others.length ? `; found ${params.kind} ${others.join(', ')}` : ''}.`);
+  }
+  const mismatch = params.match ? firstMismatch(params.match, object) : undefined;
+  if (mismatch) {
+    const evidence: JsonValue = { path: mismatch.path, expected: JSON.parse(JSON.stringify(mismatch.expected ?? null)), found: JSON.parse(JSON.stringify(mismatch.found ?? null)) };
+    return fail(`${params.kind} ${params.name} has ${mismatch.path} ${show(mismatch.found)}; expected ${show(mismatch.expected)}.`, evidence);
+  }
+  return pass(`${params.kind} ${params.name} exists${params.match ? ' with the expected fields' : ''}.`);
+};

@@ -1,0 +1,67 @@
+// `service`: the Service exists and every field the exercise names matches. Every
+// difference is reported at once, so one attempt tells the learner all of them.
+import { findService } from '../k8s/objects.ts';
+import type { Service } from '../k8s/schemas.ts';
+import type { CheckParams } from '../params.ts';
+import { fail, pass, type CheckFn } from '../types.ts';
+
+type Port = Service['spec']['ports'][number];
+
+export function describePort(p: Port): string {
+  const target = p.targetPort ?? p.port;
+  return `${p.name ? `${p.name} ` : ''}${p.port}→${target}/${p.protocol}`;
+}
+
+export function describePorts(svc: Service): string {
+  return svc.spec.ports.length === 0 ? 'no ports' : svc.spec.ports.map(describePort).join(', ');
+}
+
+export const serviceCheck: CheckFn<CheckParams<'service'>> = async (params, observed) => {
+  const svc = findService(observed, params.name);
+  if (!svc) {
+    const others = observed.services.map((s) => s.metadata.name);
+    return fail(`No Service named ${params.name} in your namespace${others.length ? `; found ${others.join(', ')}` : ''}.`);
+  }
+  const name = `Service ${params.name}`;
+  const spec = svc.spec;
+  const headless = spec.clusterIP === 'None';
+  const problems: string[] = [];
+  if (params.type !== undefined && spec.type !== params.type) problems.push(`${name} is of type ${spec.type}; expected ${params.type}`);
+  if (params.headless === true && !headless) {
+    problems.push(`${name} is not headless: it has the cluster IP ${spec.clusterIP ?? '(none yet)'}; a headless Service sets clusterIP: None`);
+  }
+  if (params.headless === false && headless) problems.push(`${name} is headless (clusterIP: None); expected a Service with a cluster IP`);
+  if (params.hasClusterIP === true && (headless || !spec.clusterIP)) {
+    problems.push(headless
+      ? `${name} is headless (clusterIP: None), so it has no cluster IP; leave clusterIP unset so Kubernetes assigns one`
+      : `${name} has no cluster IP`);
+  }
+  if (params.hasClusterIP === false && !headless && spec.clusterIP) problems.push(`${name} has the cluster IP ${spec.clusterIP}; expected none`);
+  for (const want of params.ports ?? []) {
+    const label = `port ${want.name ? `${want.name} ` : ''}${want.port}`;
+    const got = spec.ports.find((p) => p.port === want.port);
+    if (!got) {
+      problems.push(`${name} has no ${label} (its ports: ${describePorts(svc)})`);
+      continue;
+    }
+    const target = got.targetPort ?? got.port;
+    if (want.targetPort !== undefined && String(target) !== String(want.targetPort)) {
+      problems.push(`${name} port ${want.port} forwards to targetPort ${target}; expected ${want.targetPort}`);
+    }
+    if (want.name !== undefined && got.name !== want.name) {
+      problems.push(`${name} port ${want.port} is ${got.name ? `named ${got.name}` : 'unnamed'}; expected the name ${want.name}`);
+    }
+    if (want.protocol !== undefined && got.protocol !== want.protocol) {
+      problems.push(`${name} port ${want.port} uses ${got.protocol}; expected ${want.protocol}`);
+    }
+  }
+  if (params.sessionAffinity !== undefined && spec.sessionAffinity !== params.sessionAffinity) {
+    problems.push(`${name} has sessionAffinity ${spec.sessionAffinity}; expected ${params.sessionAffinity}`);
+  }
+  if (params.internalTrafficPolicy !== undefined && spec.internalTrafficPolicy !== params.internalTrafficPolicy) {
+    problems.push(`${name} has internalTrafficPolicy ${spec.internalTrafficPolicy}; expected ${params.internalTrafficPolicy}`);
+  }
+  const evidence = { type: spec.type, clusterIP: spec.clusterIP ?? null, ports: describePorts(svc), sessionAffinity: spec.sessionAffinity, internalTrafficPolicy: spec.internalTrafficPolicy };
+  if (problems.length > 0) return fail(`${problems.join('. ')}.`, evidence);
+  return pass(`${name}: ${spec.type}${headless ? ' (headless)' : spec.clusterIP ? ` ${spec.clusterIP}` : ''}, ${describePorts(svc)}.`, evidence);
+};
