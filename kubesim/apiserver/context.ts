@@ -1,35 +1,18 @@
 // What every resource handler receives: the cluster's parts, who is asking, what
 // they address, and the raw request. Built once per request by server.ts.
 
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Auth } from './auth/index.ts';
 import type { Clock, Rng } from '../core/clock.ts';
-import type { StatusError } from '../core/errors.ts';
 import type { PodIO } from '../core/podio.ts';
 import type { ResourceDef } from '../core/registry.ts';
 import type { Store } from '../core/store.ts';
 import type { RequestContext, ResourceBehaviour, UserInfo } from '../core/strategy.ts';
-import type { KubeObject, StoredObject } from '../core/types.ts';
 
-export interface RequestAttributes {
-  verb: string;
-  group: string;
-  resource?: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-  path: string;
-  resourceRequest: boolean;
-}
+export type { RequestAttributes } from './auth/index.ts';
 
-/** The part of the auth module (kubesim/apiserver/auth) the REST layer calls. */
-export interface ApiAuth {
-  authenticate(headers: IncomingHttpHeaders): UserInfo | undefined;
-  authorize(user: UserInfo, attrs: RequestAttributes): { allowed: boolean };
-  forbiddenError(user: UserInfo, attrs: RequestAttributes): StatusError;
-  issueServiceAccountToken(namespace: string, serviceAccount: StoredObject, request: KubeObject): KubeObject;
-  reviewAccess(user: UserInfo, review: KubeObject): KubeObject;
-  reviewRules(user: UserInfo, review: KubeObject): KubeObject;
-}
+/** The auth module (kubesim/apiserver/auth) as the REST layer uses it. */
+export type ApiAuth = Auth;
 
 export interface WatchSettings {
   /** Used when a watch gives no timeoutSeconds (the real server picks 30–60 min). */

@@ -46,6 +46,8 @@ function allowed(call: ResourceCall, verb: string): boolean {
     if (verb === 'create' && call.name !== undefined) return false;
     if (['get', 'update', 'patch', 'delete'].includes(verb) && call.name === undefined) return false;
     if (['list', 'deletecollection'].includes(verb) && call.name !== undefined) return false;
+    // A namespaced kind's all-namespaces path (/api/v1/pods) serves only list and watch.
+    if (r.namespaced && call.namespace === undefined && verb !== 'list' && verb !== 'watch') return false;
     return r.verbs.includes(verb);
   }
   const sub = r.subresources.find((s) => s.name === call.subresource);
