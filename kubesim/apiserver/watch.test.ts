@@ -65,6 +65,19 @@ describe('watch', () => {
     expect(h.clock.pending()).toBe(0);
   });
 
+  it('sends one-row Tables when asked, with column definitions only on the first event', async () => {
+    h = await startHarness();
+    await h.call('POST', '/api/v1/namespaces/default/configmaps', cm('a'));
+    const w = await h.watch('/api/v1/namespaces/default/configmaps?watch=1', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+    await h.call('POST', '/api/v1/namespaces/default/configmaps', cm('b'));
+    const [first, second] = await w.take(2);
+    expect(first!.object['kind']).toBe('Table');
+    expect((first!.object['columnDefinitions'] as unknown[]).length).toBeGreaterThan(0);
+    expect((second!.object['columnDefinitions'] as unknown[] | undefined) ?? []).toEqual([]);
+    expect(at(second!.object, 'rows.0.cells.0')).toBe('b');
+    w.close();
+  });
+
   it('unsubscribes when the client goes away', async () => {
     h = await startHarness();
     const w = await h.watch('/api/v1/namespaces/default/configmaps?watch=1');
