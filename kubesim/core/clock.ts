@@ -17,11 +17,22 @@ export class RealClock implements Clock {
     return Date.now();
   }
   after(ms: number, fn: () => void): TimerHandle {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
+    // Node clamps delays above 2^31-1 ms to 1 ms (TimeoutOverflowWarning), which would
+    // make `sleep infinity` end at once: never fire an infinite delay, and chain long ones.
+    if (!Number.isFinite(ms)) return { cancel: () => undefined };
+    let t: NodeJS.Timeout | undefined;
+    const due = Date.now() + ms;
+    const arm = () => {
+      const left = due - Date.now();
+      t = setTimeout(left > MAX_TIMEOUT_MS ? arm : fn, Math.min(Math.max(0, left), MAX_TIMEOUT_MS));
+      t.unref?.();
+    };
+    arm();
     return { cancel: () => clearTimeout(t) };
   }
 }
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 interface PendingTimer {
   at: number;
@@ -44,6 +55,7 @@ export class ManualClock implements Clock {
   }
 
   after(ms: number, fn: () => void): TimerHandle {
+    if (!Number.isFinite(ms)) return { cancel: () => undefined };
     const timer: PendingTimer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
     this.timers.push(timer);
     return { cancel: () => { timer.cancelled = true; } };

@@ -73,3 +73,17 @@ describe('Store', () => {
     expect(shuffled(seededRng(7), [1, 2, 3, 4, 5])).toEqual(shuffled(seededRng(7), [1, 2, 3, 4, 5]));
   });
 });
+
+describe('RealClock', () => {
+  it('never fires an infinite delay (sleep infinity must keep running)', async () => {
+    const { RealClock } = await import('./clock.ts');
+    const clock = new RealClock();
+    let fired = false;
+    const handle = clock.after(Number.POSITIVE_INFINITY, () => { fired = true; });
+    // A zero-delay timer queued after it runs first if the infinite one were clamped to 1 ms or less.
+    await new Promise<void>((resolve) => clock.after(0, resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    handle.cancel();
+    expect(fired).toBe(false);
+  });
+});
