@@ -34,6 +34,9 @@ function deletionOrder(a: StoredObject, b: StoredObject): number {
 
 export function replicaSetController(ctx: ControllerContext): Controller {
   const failures = new Map<string, string>();
+  // After a refused create, wait for the back-off before trying again (the rate-limited
+  // requeue), even when our own status write wakes us sooner.
+  const retryAt = new Map<string, number>();
   const self: Controller = {
     name: 'replicaset-controller',
     keysFor(event: StoreEvent) {
@@ -58,8 +61,10 @@ export function replicaSetController(ctx: ControllerContext): Controller {
       }
       const active = mine.filter(isActive);
       const diff = active.length - want;
-      if (diff < 0) {
+      const backingOff = (retryAt.get(key) ?? 0) > ctx.clock.now();
+      if (diff < 0 && !backingOff) {
         failures.delete(key);
+        retryAt.delete(key);
         const template = rec(spec.template) ?? {};
         for (let i = 0; i < -diff; i++) {
           try {
@@ -82,6 +87,7 @@ export function replicaSetController(ctx: ControllerContext): Controller {
             failures.set(key, message);
             ctx.event({ involvedObject: rs, reason: 'FailedCreate', message, type: 'Warning', source: { component: 'replicaset-controller' } });
             // Retry later, as the controller's rate-limited queue does.
+            retryAt.set(key, ctx.clock.now() + 10 * ctx.pace.secondMs);
             ctx.runner.enqueueAfter(self, key, 10 * ctx.pace.secondMs);
             break;
           }

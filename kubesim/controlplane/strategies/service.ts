@@ -200,6 +200,8 @@ function prepareForUpdate(obj: KubeObject, old: KubeObject): void {
   if (str(spec.clusterIP) !== str(oldSpec.clusterIP)) {
     if (!str(spec.clusterIP)) {
       delete spec.clusterIPs;
+    } else if (strs(spec.clusterIPs).length === 0) {
+      spec.clusterIPs = [str(spec.clusterIP)];
     } else if (JSON.stringify(strs(spec.clusterIPs)) === JSON.stringify(oldIPs) && oldIPs.length > 0) {
       spec.clusterIPs = [str(spec.clusterIP), ...oldIPs.slice(1)];
     }
