@@ -1,6 +1,6 @@
 // Provisioning latency against the embedded cluster: 100 learners one after another,
 // then 50 at once. Each provisioning is namespace + RBAC + quota + LimitRange +
-// NetworkPolicy + the exercise's setup/ (readiness-endpoints has one), through HTTP.
+// NetworkPolicy (+ the exercise's setup/, when it has one), through the service.
 // Run: node --import tsx bench/provisioning.ts   (or via the bench runner)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +49,8 @@ function row(scenario: string, samples: number[], totalMs: number): LatencyRow {
 export async function benchProvisioning(options: ProvisioningBenchOptions = {}): Promise<LatencyRow[]> {
   const sequential = options.sequential ?? 100;
   const concurrent = options.concurrent ?? 50;
-  const exerciseId = options.exerciseId ?? 'readiness-endpoints';
+  // No setup Pods by default: 150 namespaces of probing Pods would measure the simulator, not provisioning.
+  const exerciseId = options.exerciseId ?? 'clusterip-basics';
   const dir = mkdtempSync(path.join(tmpdir(), 'kubelab-bench-'));
   const sim = await startCluster({ seed: 1 });
   const db = openDatabase(databaseFile(dir));
