@@ -1,6 +1,123 @@
-// `kubelab grade`: reserved by the foundation; the grading issue fills it in.
-// Exit codes: 0 passed, 1 failed, 2 error.
-export async function runGrade(_argv: string[]): Promise<number> {
-  process.stderr.write('kubelab grade: grading is not built yet\n');
-  return 2;
+// `kubelab grade EXERCISE --namespace NS [--kubeconfig FILE] [--json]`: grade one
+// namespace of any cluster once, with the same engine the server uses.
+// Exit codes: 0 passed, 1 failed, 2 error (bad arguments, unknown exercise,
+// unreadable kubeconfig, unreachable cluster, or a check kubelab could not grade).
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_EXERCISES_DIR, loadCatalog, type Catalog } from '../server/catalog/loader.ts';
+import { KubeClusterClient } from '../server/cluster/client.ts';
+import { NotFoundError } from '../server/cluster/errors.ts';
+import { kubeConfigFromString, parseKubeconfig } from '../server/cluster/kubeconfig.ts';
+import { processIo, type Io } from '../server/cli/io.ts';
+import { readFile } from 'node:fs/promises';
+import { GradingEngine, type CheckOutcome, type GradeOutcome, type Timing } from './engine.ts';
+
+const USAGE = `Usage: kubelab grade EXERCISE --namespace NS [--kubeconfig FILE] [--json]
+
+Grades the objects in namespace NS against exercise EXERCISE, once.
+  --namespace, -n   the namespace holding the learner's work (required)
+  --kubeconfig      default: $KUBECONFIG (first file), then ~/.kube/config
+  --json            print {exercise, status, score, maxScore, checks:[...]} instead of text
+Exit status: 0 passed, 1 failed, 2 error.
+`;
+
+const MARK: Record<CheckOutcome['status'], string> = { pass: '✔', fail: '✘', error: '!', skipped: '-' };
+
+export interface GradeCliOptions {
+  io?: Io;
+  /** Engine budgets (tests against the embedded cluster shorten them). */
+  timing?: Partial<Timing>;
+}
+
+function kubeconfigPath(flag: string | undefined, io: Io): string {
+  if (flag) return path.resolve(io.cwd, flag);
+  const fromEnv = io.env['KUBECONFIG']?.split(path.delimiter).find((p) => p.trim() !== '');
+  if (fromEnv) return path.resolve(io.cwd, fromEnv);
+  return path.join(io.env['HOME'] ?? homedir(), '.kube', 'config');
+}
+
+export function jsonReport(outcome: GradeOutcome): object {
+  return {
+    exercise: outcome.exercise,
+    status: outcome.status,
+    score: outcome.score,
+    maxScore: outcome.maxScore,
+    checks: outcome.checks.map((c) => ({ id: c.id, title: c.title, status: c.status, message: c.message, hint: c.hint, evidence: c.evidence })),
+  };
+}
+
+export function textReport(outcome: GradeOutcome): string {
+  const lines = [`${outcome.exercise} in namespace ${outcome.namespace}: ${outcome.status} (${outcome.score}/${outcome.maxScore} points)`];
+  for (const c of outcome.checks) {
+    lines.push(`${MARK[c.status]} ${c.title}: ${c.message}`);
+    if (c.hint) lines.push(`    hint: ${c.hint}`);
+  }
+  if (outcome.status === 'error') lines.push(`kubelab could not grade ${outcome.ungradedPoints} points; this is not your fault, run it again.`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runGrade(argv: string[], options: GradeCliOptions = {}): Promise<number> {
+  const io = options.io ?? processIo;
+  const usage = (message: string) => {
+    io.err(`kubelab grade: ${message}\n\n${USAGE}`);
+    return 2;
+  };
+  let values: { namespace?: string | undefined; kubeconfig?: string | undefined; json?: boolean | undefined; help?: boolean | undefined };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { namespace: { type: 'string', short: 'n' }, kubeconfig: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    return usage(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const [exerciseId, ...extra] = positionals;
+  if (!exerciseId) return usage('name the exercise to grade');
+  if (extra.length > 0) return usage(`unexpected argument: ${extra[0]}`);
+  if (!values.namespace) return usage('--namespace is required');
+  const namespace = values.namespace;
+
+  let catalog: Catalog;
+  try {
+    catalog = await loadCatalog(io.env['KUBELAB_EXERCISES_DIR'] ?? DEFAULT_EXERCISES_DIR);
+  } catch (error) {
+    io.err(`kubelab grade: cannot load the exercise catalog: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const exercise = catalog.byId(exerciseId);
+  if (!exercise) return usage(`unknown exercise "${exerciseId}"; known: ${catalog.exercises.map((e) => e.id).join(', ')}`);
+
+  const file = kubeconfigPath(values.kubeconfig, io);
+  let kubeconfig: string;
+  let client: KubeClusterClient;
+  try {
+    kubeconfig = await readFile(file, 'utf8');
+    parseKubeconfig(kubeconfig, file);
+    client = new KubeClusterClient(kubeConfigFromString(kubeconfig, { source: file, baseDir: path.dirname(file) }));
+  } catch (error) {
+    io.err(`kubelab grade: cannot use kubeconfig ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  try {
+    // A mistyped namespace would otherwise read as "nothing there" and fail every check.
+    await client.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      io.err(`kubelab grade: namespace "${namespace}" does not exist in this cluster\n`);
+      return 2;
+    }
+    // Forbidden (a learner's kubeconfig may not read namespaces) is fine; unreachable shows below.
+  }
+  const engine = new GradingEngine({ client, kubeconfig, ...(options.timing ? { timing: options.timing } : {}) });
+  const outcome = await engine.grade({ exercise, namespace });
+  io.out(values.json ? `${JSON.stringify(jsonReport(outcome), null, 2)}\n` : textReport(outcome));
+  return outcome.status === 'passed' ? 0 : outcome.status === 'failed' ? 1 : 2;
 }
