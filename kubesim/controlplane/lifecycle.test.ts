@@ -28,7 +28,7 @@ describe('kubelet, probes and endpoints', () => {
     const d = c.store.get('apps/deployments', 'default', 'web')!;
     const containers = recs(at(d, 'spec', 'template', 'spec', 'containers'));
     Object.assign(containers[0]!, probe('/'));
-    c.client.update('apps/deployments', d);
+    c.update('apps/deployments', d);
     await c.settle(5000);
     const ready = recs(slicesOf(c, 'web-service')[0]?.endpoints).filter((e) => rec(e.conditions)?.ready === true);
     expect(ready).toHaveLength(3);

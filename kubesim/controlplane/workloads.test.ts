@@ -44,7 +44,7 @@ describe('workload controllers on the real runtime', () => {
     const tmpl = structuredClone(d);
     const containers = recs(at(tmpl, 'spec', 'template', 'spec', 'containers'));
     containers[0]!.image = 'nginx:1.27';
-    c.client.update('apps/deployments', tmpl);
+    c.update('apps/deployments', tmpl);
     await c.settle();
     const after = c.store.list('pods', 'default');
     expect(after).toHaveLength(3);
@@ -53,7 +53,7 @@ describe('workload controllers on the real runtime', () => {
     expect(c.store.list('apps/replicasets', 'default')).toHaveLength(2);
     const scaled = c.store.get('apps/deployments', 'default', 'web')!;
     scaled.spec = { ...rec(scaled.spec), replicas: 1 };
-    c.client.update('apps/deployments', scaled);
+    c.update('apps/deployments', scaled);
     await c.settle();
     expect(c.store.list('pods', 'default')).toHaveLength(1);
     expect(c.errors).toEqual([]);

@@ -10,6 +10,7 @@ import type { Controller } from '../runner.ts';
 import { at, intOrString, num, rec, recs, stableJson, str, strMap, timestamp } from '../util/obj.ts';
 import { controllerRef, objKey, ownerKeys, ownerRefTo, setCondition, splitKey } from './helpers.ts';
 import { podTemplateHash } from './podtemplatehash.ts';
+import { defaultPodSpec } from '../strategies/podspec.ts';
 
 const HASH_LABEL = 'pod-template-hash';
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -25,6 +26,9 @@ function statusNum(obj: StoredObject, field: string): number {
 /** Template without the hash label, to compare a ReplicaSet's template with the Deployment's. */
 function bareTemplate(template: unknown): string {
   const t = structuredClone(rec(template) ?? {});
+  // Compare as stored: the ReplicaSet's template went through defaulting on create.
+  const podSpec = rec(t.spec);
+  if (podSpec) defaultPodSpec(podSpec);
   const labels = rec(rec(t.metadata)?.labels);
   if (labels) delete labels[HASH_LABEL];
   return stableJson(t);

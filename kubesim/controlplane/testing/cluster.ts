@@ -3,6 +3,8 @@
 // settle simulated time.
 
 import { ManualClock, seededRng } from '../../core/clock.ts';
+import { invalid } from '../../core/errors.ts';
+import { resourceByKey } from '../../core/registry.ts';
 import { Store } from '../../core/store.ts';
 import type { KubeObject, StoredObject } from '../../core/types.ts';
 import { createRuntime, type Runtime } from '../../runtime/index.ts';
@@ -19,6 +21,8 @@ export interface TestCluster {
   client: InternalClient;
   errors: unknown[];
   create(key: string, obj: KubeObject): StoredObject;
+  /** Update as a PUT would: the kind's update defaults and validation, then the store. */
+  update(key: string, obj: StoredObject): StoredObject;
   /** Delete as a default kubectl delete would (graceful Pods, finalizers honoured). */
   remove(key: string, namespace: string | undefined, name: string): void;
   settle(maxMs?: number): Promise<void>;
@@ -38,6 +42,17 @@ export async function startTestCluster(seed = 1): Promise<TestCluster> {
   return {
     store, clock, cp, runtime, client, errors,
     create: (key, obj) => client.create(key, obj, 'kubectl'),
+    update: (key, obj) => {
+      const old = store.get(key, obj.metadata.namespace, obj.metadata.name);
+      const resource = resourceByKey(key);
+      if (!old || !resource) throw new Error(`cannot update ${key} ${obj.metadata.name}`);
+      const ctx = { store, clock, rng, user: { username: 'kubernetes-admin', groups: ['kubeadm:cluster-admins'] }, resource, dryRun: false };
+      const strategy = cp.behaviour.strategyFor(key);
+      strategy?.prepareForUpdate?.(obj, old, ctx);
+      const errs = strategy?.validateUpdate?.(obj, old, ctx) ?? [];
+      if (errs.length > 0) throw invalid(obj.kind, resource.group, obj.metadata.name, errs);
+      return client.update(key, obj);
+    },
     remove: (key, namespace, name) => {
       const obj = store.get(key, namespace, name);
       if (obj) deleteObject(store, clock, key, obj);
