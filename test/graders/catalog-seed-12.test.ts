@@ -1,0 +1,18 @@
+// The same verdicts on a second cluster seed (other ClusterIPs, Pod names, node
+// placement, load-balancing draws): solutions and mistakes again.
+import { afterAll, beforeAll, describe } from 'vitest';
+import { DEFAULT_EXERCISES_DIR, loadCatalog } from '../../server/catalog/loader.ts';
+import { mistakeCases, solutionCases } from './catalog-verdicts.ts';
+import { startGraderBench, type GraderBench } from './harness.ts';
+
+const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
+let bench: GraderBench;
+beforeAll(async () => {
+  bench = await startGraderBench(12);
+});
+afterAll(async () => bench?.close());
+
+describe('seed 12', () => {
+  solutionCases(() => bench, catalog.exercises);
+  mistakeCases(() => bench, catalog.exercises);
+});
