@@ -87,3 +87,21 @@ describe('RealClock', () => {
     expect(fired).toBe(false);
   });
 });
+
+describe('Store reads without copying', () => {
+  it('scan and peek hand out frozen objects, so a reader that forgets to copy fails loudly', () => {
+    const store = new Store({ clock: new ManualClock() });
+    store.create('pods', pod('b', 'y'));
+    store.create('pods', pod('a', 'x'));
+    store.create('pods', pod('c', 'x'));
+    expect(store.scan('pods').map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['x/a', 'x/c', 'y/b']);
+    expect(store.scan('pods', 'x')).toHaveLength(2);
+    expect(store.count('pods', 'x')).toBe(2);
+    const peeked = store.peek('pods', 'x', 'a')!;
+    expect(() => { (peeked.metadata as { name: string }).name = 'z'; }).toThrow(TypeError);
+    // list() still returns copies the caller may change.
+    const listed = store.list('pods', 'x')[0]!;
+    listed.metadata.name = 'changed';
+    expect(store.peek('pods', 'x', 'a')?.metadata.name).toBe('a');
+  });
+});

@@ -18,13 +18,21 @@ export interface StoreOptions {
   newUid?: () => string;
 }
 
-function objectKey(namespace: string | undefined, name: string): string {
-  return `${namespace ?? ''}/${name}`;
-}
-
 function clone<T>(value: T): T {
   return structuredClone(value);
 }
+
+/** Freeze an object graph so a reader that forgets to copy fails loudly instead of corrupting the store. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** A stored object handed out without copying: read it, never change it (it is frozen). */
+export type ReadonlyDeep<T> = T extends (infer U)[] ? readonly ReadonlyDeep<U>[] : T extends object ? { readonly [K in keyof T]: ReadonlyDeep<T[K]> } : T;
 
 function groupOf(key: string): { group: string; plural: string } {
   const r = resourceByKey(key);
@@ -35,7 +43,8 @@ export class Store {
   private readonly clock: Clock;
   private readonly historySize: number;
   private readonly newUid: () => string;
-  private readonly buckets = new Map<string, Map<string, StoredObject>>();
+  /** kind → namespace ('' for cluster-scoped) → name → object. Stored objects are deep-frozen. */
+  private readonly buckets = new Map<string, Map<string, Map<string, StoredObject>>>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
   private revision = 1;
@@ -57,25 +66,41 @@ export class Store {
   }
 
   get(key: string, namespace: string | undefined, name: string): StoredObject | undefined {
-    const found = this.bucket(key).get(objectKey(namespace, name));
+    const found = this.find(key, namespace, name);
     return found ? clone(found) : undefined;
   }
 
-  /** Objects of one kind, optionally in one namespace, sorted by namespace then name. */
+  /** Like get, without copying: for readers that only look (controllers, DNS, kube-proxy). */
+  peek(key: string, namespace: string | undefined, name: string): ReadonlyDeep<StoredObject> | undefined {
+    return this.find(key, namespace, name);
+  }
+
+  /** Objects of one kind, optionally in one namespace, sorted by namespace then name; copies the caller may change. */
   list(key: string, namespace?: string): StoredObject[] {
+    return this.scan(key, namespace).map((o) => clone(o) as StoredObject);
+  }
+
+  /**
+   * Like list, without copying. Hot paths (every controller reacting to every Pod
+   * change) read whole kinds; copying each object each time made them quadratic.
+   */
+  scan(key: string, namespace?: string): ReadonlyDeep<StoredObject>[] {
+    const bucket = this.bucket(key);
+    const spaces = namespace === undefined ? [...bucket.keys()].sort() : [namespace];
     const out: StoredObject[] = [];
-    for (const obj of this.bucket(key).values()) {
-      if (namespace === undefined || obj.metadata.namespace === namespace) out.push(clone(obj));
+    for (const ns of spaces) {
+      const names = bucket.get(ns);
+      if (!names) continue;
+      out.push(...[...names.values()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0)));
     }
-    return out.sort((a, b) =>
-      (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name),
-    );
+    return out;
   }
 
   count(key: string, namespace?: string): number {
-    if (namespace === undefined) return this.bucket(key).size;
+    const bucket = this.bucket(key);
+    if (namespace !== undefined) return bucket.get(namespace)?.size ?? 0;
     let n = 0;
-    for (const obj of this.bucket(key).values()) if (obj.metadata.namespace === namespace) n++;
+    for (const names of bucket.values()) n += names.size;
     return n;
   }
 
@@ -83,9 +108,7 @@ export class Store {
   create(key: string, input: KubeObject): StoredObject {
     const name = input.metadata.name;
     if (!name) throw new Error(`store.create(${key}) without metadata.name`);
-    const bucket = this.bucket(key);
-    const id = objectKey(input.metadata.namespace, name);
-    if (bucket.has(id)) {
+    if (this.find(key, input.metadata.namespace, name)) {
       const { group, plural } = groupOf(key);
       throw alreadyExists(plural, group, name);
     }
@@ -93,8 +116,8 @@ export class Store {
     obj.metadata.uid = obj.metadata.uid || this.newUid();
     obj.metadata.creationTimestamp = obj.metadata.creationTimestamp || new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
     obj.metadata.resourceVersion = String(++this.revision);
-    bucket.set(id, obj);
-    this.emit({ type: 'ADDED', resource: key, object: clone(obj), resourceVersion: this.revision });
+    this.put(key, deepFreeze(obj));
+    this.emit({ type: 'ADDED', resource: key, object: obj, resourceVersion: this.revision });
     return clone(obj);
   }
 
@@ -105,9 +128,7 @@ export class Store {
    */
   update(key: string, input: KubeObject): StoredObject {
     const name = input.metadata.name ?? '';
-    const bucket = this.bucket(key);
-    const id = objectKey(input.metadata.namespace, name);
-    const old = bucket.get(id);
+    const old = this.find(key, input.metadata.namespace, name);
     const { group, plural } = groupOf(key);
     if (!old) throw notFound(plural, group, name);
     const wanted = input.metadata.resourceVersion;
@@ -118,25 +139,26 @@ export class Store {
     obj.metadata.uid = old.metadata.uid;
     obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
     obj.metadata.resourceVersion = String(++this.revision);
-    bucket.set(id, obj);
-    this.emit({ type: 'MODIFIED', resource: key, object: clone(obj), old: clone(old), resourceVersion: this.revision });
+    this.put(key, deepFreeze(obj));
+    this.emit({ type: 'MODIFIED', resource: key, object: obj, old, resourceVersion: this.revision });
     return clone(obj);
   }
 
   /** Remove an object for good (finalizers and grace periods are the caller's concern). */
   remove(key: string, namespace: string | undefined, name: string): StoredObject {
-    const bucket = this.bucket(key);
-    const id = objectKey(namespace, name);
-    const old = bucket.get(id);
+    const old = this.find(key, namespace, name);
     if (!old) {
       const { group, plural } = groupOf(key);
       throw notFound(plural, group, name);
     }
-    bucket.delete(id);
+    const names = this.bucket(key).get(namespace ?? '');
+    names?.delete(name);
+    if (names?.size === 0) this.bucket(key).delete(namespace ?? '');
     // A DELETED event carries the object at a new resourceVersion, as etcd3 does.
     const gone = clone(old);
     gone.metadata.resourceVersion = String(++this.revision);
-    this.emit({ type: 'DELETED', resource: key, object: gone, old: clone(old), resourceVersion: this.revision });
+    deepFreeze(gone);
+    this.emit({ type: 'DELETED', resource: key, object: gone, old, resourceVersion: this.revision });
     return clone(gone);
   }
 
@@ -157,7 +179,22 @@ export class Store {
     return out;
   }
 
-  private bucket(key: string): Map<string, StoredObject> {
+  private find(key: string, namespace: string | undefined, name: string): StoredObject | undefined {
+    return this.bucket(key).get(namespace ?? '')?.get(name);
+  }
+
+  private put(key: string, obj: StoredObject): void {
+    const bucket = this.bucket(key);
+    const ns = obj.metadata.namespace ?? '';
+    let names = bucket.get(ns);
+    if (!names) {
+      names = new Map();
+      bucket.set(ns, names);
+    }
+    names.set(obj.metadata.name, obj);
+  }
+
+  private bucket(key: string): Map<string, Map<string, StoredObject>> {
     let b = this.buckets.get(key);
     if (!b) {
       b = new Map();

@@ -45,8 +45,9 @@ export interface StoreEvent {
   type: WatchEventType;
   /** The resource's registry key, e.g. "pods" or "apps/deployments". */
   resource: string;
+  /** Frozen: the stored object itself, shared with every listener. Copy before changing. */
   object: StoredObject;
-  /** The object as it was before this change (MODIFIED and DELETED only). */
+  /** The object as it was before this change (MODIFIED and DELETED only); frozen too. */
   old?: StoredObject;
   resourceVersion: number;
 }
