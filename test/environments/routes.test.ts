@@ -113,6 +113,23 @@ describe('environment routes', () => {
     expectError(res, status);
   });
 
+  const everyRoute = [
+    ['PUT', ''],
+    ['GET', ''],
+    ['GET', '/kubeconfig'],
+    ['POST', '/reset'],
+    ['POST', '/extend'],
+    ['DELETE', ''],
+    ['POST', '/apply'],
+  ] as const;
+
+  it.each(everyRoute)('%s environment%s: 401 without a token, 400 for a bad id, 404 for an unknown exercise', async (method, tail) => {
+    expectError(await app.inject({ method, url: url('clusterip-basics', tail) }), 401, 'unauthorized');
+    const payload = method === 'POST' && tail === '/apply' ? { payload: { yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}' } } : {};
+    expectError(await app.inject({ method, url: url('..%2F..%2Fnodes', tail), headers: auth(alice), ...payload }), 400, 'invalid_request');
+    expectError(await app.inject({ method, url: url('unknown-exercise', tail), headers: auth(alice), ...payload }), 404, 'exercise_not_found');
+  });
+
   it('apply with a JSON body of the wrong shape is a 400 naming the field', async () => {
     const res = await app.inject({ method: 'POST', url: url('clusterip-basics', '/apply'), headers: auth(alice), payload: { manifest: 'x' } });
     expectError(res, 400, 'invalid_request');

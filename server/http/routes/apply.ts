@@ -6,13 +6,13 @@ import { MAX_MANIFEST_BYTES } from '../../environments/manifest-input.ts';
 import type { EnvironmentService } from '../../environments/service.ts';
 import { HttpError } from '../errors.ts';
 import { ErrorResponse, NoQuery } from '../schemas/common.ts';
-import { learnerOf, type Authenticate } from './environments-auth.ts';
+import { currentLearner } from './environments-auth.ts';
 import { translated } from './environments-errors.ts';
 import { ApplyBody, ApplyResponse, applyResponse, ExerciseParams } from './environments-schemas.ts';
 
 const YAML_TYPES = ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/x-yaml', 'text/plain'];
 
-export const applyRoutes: FastifyPluginAsyncZod<{ service: EnvironmentService; authenticate: Authenticate }> = async (app, { service, authenticate }) => {
+export const applyRoutes: FastifyPluginAsyncZod<{ service: EnvironmentService }> = async (app, { service }) => {
   // Raw text for YAML bodies; the size check below gives the learner a clear 413.
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string', bodyLimit: MAX_MANIFEST_BYTES * 4 }, (_request, body, done) => done(null, body));
 
@@ -28,7 +28,7 @@ export const applyRoutes: FastifyPluginAsyncZod<{ service: EnvironmentService; a
     },
   }, async (request) =>
     translated(async () => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       const text = typeof request.body === 'string' ? request.body : request.body.yaml;
       const size = Buffer.byteLength(text, 'utf8');
       if (size > MAX_MANIFEST_BYTES) {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ErrorResponse, NoQuery } from '../schemas/common.ts';
 import type { EnvironmentService } from '../../environments/service.ts';
 import { applyRoutes } from './apply.ts';
-import { learnerOf, type Authenticate } from './environments-auth.ts';
+import { currentLearner, requireLearner, type Authenticate } from './environments-auth.ts';
 import { translated } from './environments-errors.ts';
 import { EnvironmentResponse, environmentView, ExerciseParams, ExtendResponse } from './environments-schemas.ts';
 
@@ -21,12 +21,13 @@ const tags = ['environments'];
 export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> = async (app, { service, authenticate }) => {
   // Relative to the /api/v1 prefix buildApp registers API plugins under.
   const base = '/exercises/:id/environment';
+  requireLearner(app, authenticate);
 
   app.put(base, {
     schema: { tags, summary: 'Create your environment for an exercise, or get it if it exists', params: ExerciseParams, querystring: NoQuery, response: { 200: EnvironmentResponse, 201: EnvironmentResponse, ...errors } },
   }, async (request, reply) =>
     translated(async () => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       const { environment, created } = await service.ensure(learner.id, request.params.id);
       return reply.code(created ? 201 : 200).send({ environment: environmentView(environment) });
     }),
@@ -36,7 +37,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
     schema: { tags, summary: 'Your environment for an exercise', params: ExerciseParams, querystring: NoQuery, response: { 200: EnvironmentResponse, ...errors } },
   }, async (request) =>
     translated(() => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       return { environment: environmentView(service.get(learner.id, request.params.id)) };
     }),
   );
@@ -45,7 +46,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
     schema: { tags, summary: 'Download a kubeconfig for your environment (YAML)', params: ExerciseParams, querystring: NoQuery, response: { 200: z.string().describe('kubeconfig YAML (application/yaml)'), ...errors } },
   }, async (request, reply) =>
     translated(async () => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       const { kubeconfig } = await service.kubeconfig(learner.id, request.params.id);
       return reply
         .header('content-type', 'application/yaml; charset=utf-8')
@@ -60,7 +61,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
     schema: { tags, summary: 'Delete everything in your environment and start the exercise over', params: ExerciseParams, querystring: NoQuery, response: { 200: EnvironmentResponse, ...errors } },
   }, async (request) =>
     translated(async () => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       return { environment: environmentView(await service.reset(learner.id, request.params.id)) };
     }),
   );
@@ -69,7 +70,7 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
     schema: { tags, summary: 'Push your environment’s expiry a full lifetime from now; returns a fresh kubeconfig', params: ExerciseParams, querystring: NoQuery, response: { 200: ExtendResponse, ...errors } },
   }, async (request, reply) =>
     translated(async () => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       const { environment, kubeconfig } = await service.extend(learner.id, request.params.id);
       return reply.header('cache-control', 'no-store').send({ environment: environmentView(environment), kubeconfig });
     }),
@@ -79,10 +80,10 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
     schema: { tags, summary: 'Delete your environment', params: ExerciseParams, querystring: NoQuery, response: { 200: EnvironmentResponse, ...errors } },
   }, async (request) =>
     translated(async () => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       return { environment: environmentView(await service.remove(learner.id, request.params.id)) };
     }),
   );
 
-  await app.register(applyRoutes, { service, authenticate });
+  await app.register(applyRoutes, { service });
 };
