@@ -7,7 +7,7 @@ import type { AttemptEvent } from '../../grading/events.ts';
 import { UnknownExerciseError, type GradingService } from '../../grading/service.ts';
 import { HttpError } from '../errors.ts';
 import { ErrorResponse, NoQuery } from '../schemas/common.ts';
-import { learnerOf, type Authenticate } from './environments-auth.ts';
+import { currentLearner, requireLearner, type Authenticate } from './environments-auth.ts';
 import { toHttpError } from './environments-errors.ts';
 import { ExerciseParams } from './environments-schemas.ts';
 import { AttemptListResponse, AttemptParams, AttemptResponse, attemptView, checkResultView } from './grading-schemas.ts';
@@ -37,6 +37,9 @@ async function translated<T>(fn: () => Promise<T> | T): Promise<T> {
 }
 
 export const gradingRoutes: FastifyPluginAsyncZod<GradingRoutesOptions> = async (app, { grading, catalog, authenticate }) => {
+  // 401 before any validation: an anonymous caller learns nothing about ids or exercises.
+  requireLearner(app, authenticate);
+
   app.post('/exercises/:id/attempts', {
     schema: {
       tags,
@@ -47,7 +50,7 @@ export const gradingRoutes: FastifyPluginAsyncZod<GradingRoutesOptions> = async 
     },
   }, async (request, reply) =>
     translated(() => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       const { attempt, existing } = grading.start(learner.id, request.params.id);
       const view = grading.view(learner.id, attempt.id);
       return reply.code(existing ? 200 : 202).send({
@@ -61,7 +64,7 @@ export const gradingRoutes: FastifyPluginAsyncZod<GradingRoutesOptions> = async 
     schema: { tags, summary: 'Your attempts at this exercise, newest first', params: ExerciseParams, querystring: NoQuery, response: { 200: AttemptListResponse, ...errors } },
   }, async (request) =>
     translated(() => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       return { attempts: grading.history(learner.id, request.params.id).map(attemptView) };
     }),
   );
@@ -70,7 +73,7 @@ export const gradingRoutes: FastifyPluginAsyncZod<GradingRoutesOptions> = async 
     schema: { tags, summary: 'One of your attempts with its check results', params: AttemptParams, querystring: NoQuery, response: { 200: AttemptResponse, ...errors } },
   }, async (request) =>
     translated(() => {
-      const learner = learnerOf(request, authenticate);
+      const learner = currentLearner(request);
       const view = grading.view(learner.id, request.params.attemptId);
       if (!view) throw new AttemptNotFoundError();
       return { attempt: attemptView(view.attempt), checks: view.results.map((r) => checkResultView(catalog, view.attempt.exerciseId, r)) };
@@ -86,7 +89,7 @@ export const gradingRoutes: FastifyPluginAsyncZod<GradingRoutesOptions> = async 
       response: { ...errors },
     },
   }, async (request, reply) => {
-    const learner = await translated(() => learnerOf(request, authenticate));
+    const learner = currentLearner(request);
     const attemptId = request.params.attemptId;
     // Subscribe before reading what is stored, then drop duplicates: results are stored
     // before they are published, so nothing falls between the two.
