@@ -149,7 +149,7 @@ describe('grading routes', () => {
     ['no environment yet', 'POST', '/api/v1/exercises/clusterip-basics/attempts', 404, 'environment_not_found'],
     ['unknown exercise', 'POST', '/api/v1/exercises/no-such-exercise/attempts', 404, 'exercise_not_found'],
     ['a bad attempt id', 'GET', '/api/v1/attempts/abc', 400, undefined],
-  ] as const)("%s → %i", async (_name, method, url, status, code) => {
+  ] as const)('%s', async (_name, method, url, status, code) => {
     const res = await app.inject({ method, url, headers: auth(bob) });
     expect(res.statusCode).toBe(status);
     expect(res.json().error.message.length).toBeGreaterThan(3);
