@@ -1,0 +1,86 @@
+// `kubelab grade` against the embedded cluster through a kubeconfig file, as a user
+// would run it against any cluster.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGrade } from '../../graders/cli.ts';
+import { SIM_TIMING, startGraderBench, type GraderBench } from './harness.ts';
+
+let b: GraderBench;
+let dir: string;
+let kubeconfig: string;
+let solved: string;
+let broken: string;
+
+beforeAll(async () => {
+  b = await startGraderBench(31);
+  dir = mkdtempSync(path.join(tmpdir(), 'kubelab-grade-cli-'));
+  kubeconfig = path.join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, b.sim.kubeconfig);
+  const exercise = b.exercise('target-port');
+  solved = await b.environment('cli-solved', exercise.solution);
+  broken = await b.environment('cli-broken', exercise.mistakes.find((m) => m.name === 'wrong-text')!.manifests);
+});
+afterAll(async () => {
+  await b?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  let out = '';
+  let err = '';
+  const code = await runGrade(args, { io: { out: (t) => void (out += t), err: (t) => void (err += t), env, cwd: dir }, timing: SIM_TIMING });
+  return { code, out, err };
+}
+
+describe('kubelab grade', () => {
+  it('--json: a passing namespace exits 0 with every check', async () => {
+    const r = await run(['target-port', '--namespace', solved, '--kubeconfig', kubeconfig, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report).toMatchObject({ exercise: 'target-port', status: 'passed', score: 100, maxScore: 100 });
+    expect(report.checks.map((c: { id: string }) => c.id)).toEqual(['deployment-ready', 'service', 'selector', 'endpoints', 'http']);
+    expect(Object.keys(report.checks[0]).sort()).toEqual(['evidence', 'hint', 'id', 'message', 'status', 'title']);
+  });
+
+  it('text: a failing namespace exits 1, one line per check, hint under the fail; KUBECONFIG from the environment', async () => {
+    const r = await run(['target-port', '-n', broken], { KUBECONFIG: kubeconfig });
+    expect(r.code).toBe(1);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toBe(`target-port in namespace ${broken}: failed (65/100 points)`);
+    expect(lines).toContain('✔ Deployment api runs 2 ready replicas: Deployment api has 2 of 2 replicas ready.');
+    const fail = lines.findIndex((l) => l.startsWith('✘ http://api-service answers "hello from api"'));
+    expect(fail).toBeGreaterThan(0);
+    expect(lines[fail]).toContain('expected the answer to contain "hello from api"');
+    expect(lines[fail + 1]).toMatch(/^ {4}hint: /);
+  });
+
+  it.each([
+    ['no exercise', ['--namespace', 'x'], /name the exercise/],
+    ['no namespace', ['target-port'], /--namespace is required/],
+    ['unknown flag', ['target-port', '-n', 'x', '--frobnicate'], /Unknown option/],
+    ['unknown exercise', ['nope', '-n', 'x'], /unknown exercise "nope"/],
+    ['missing kubeconfig', ['target-port', '-n', 'x', '--kubeconfig', 'does-not-exist'], /cannot use kubeconfig/],
+  ])('%s → exit 2', async (_name, args, message) => {
+    const r = await run(args, { KUBECONFIG: kubeconfig });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+
+  it('a namespace that does not exist → exit 2', async () => {
+    const r = await run(['target-port', '-n', 'no-such-namespace', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('namespace "no-such-namespace" does not exist');
+  });
+
+  it('an unreachable cluster → exit 2, every check an error, nothing blamed on the learner', async () => {
+    const dead = path.join(dir, 'dead-kubeconfig');
+    writeFileSync(dead, b.sim.kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'));
+    const r = await run(['target-port', '-n', solved, '--kubeconfig', dead, '--json']);
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.out);
+    expect(report.status).toBe('error');
+    expect(report.checks.every((c: { status: string }) => c.status === 'error' || c.status === 'skipped')).toBe(true);
+  });
+});
