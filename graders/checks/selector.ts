@@ -53,7 +53,7 @@ export const selectorCheck: CheckFn<CheckParams<'selector'>> = async (params, ob
       parts.push(`Service ${params.service} selects ${sel}, which also matches ${plural(extra.length, 'Pod')} that ${extra.length === 1 ? 'is' : 'are'} not part of ${ref}: ${podNames(extra)}`);
     }
     if (missed.length > 0) {
-      parts.push(`${extra.length > 0 ? 'and it' : `Service ${params.service} selects ${sel}, which`} misses ${missed.length === own.length ? 'all' : `${missed.length} of the`} ${plural(own.length, 'Pod')} of ${ref} (labelled ${formatLabels(labels)})`);
+      parts.push(`${extra.length > 0 ? 'and it' : `Service ${params.service} selects ${sel}, which`} misses ${missed.length === own.length ? `the ${plural(own.length, 'Pod')}` : `${missed.length} of the ${plural(own.length, 'Pod')}`} of ${ref} (labelled ${formatLabels(labels)})`);
     }
   }
   const diff = missed.length > 0 ? labelDifferences(selector, missed[0]!.metadata.labels) : [];

@@ -3,9 +3,12 @@ import type { Observed } from '../types.ts';
 import { isPodReady } from './objects.ts';
 import type { Pod } from './schemas.ts';
 
-/** The newest Warning event about this Pod (e.g. "Readiness probe failed: ..."). */
+// BackOff repeats what the waiting reason (CrashLoopBackOff) already says, with a uid in it.
+const TELLING = new Set(['Unhealthy', 'Failed', 'FailedScheduling', 'FailedMount', 'FailedCreatePodSandBox']);
+
+/** The newest telling Warning event about this Pod (e.g. "Readiness probe failed: ..."). */
 export function lastWarning(observed: Observed, pod: Pod): string | undefined {
-  const warnings = observed.events.filter((e) => e.type === 'Warning' && e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod.metadata.name);
+  const warnings = observed.events.filter((e) => e.type === 'Warning' && TELLING.has(e.reason ?? '') && e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod.metadata.name);
   const last = warnings.at(-1);
   return last?.message ? `${last.reason ?? 'Warning'}: ${last.message}` : undefined;
 }
