@@ -11,7 +11,7 @@ import { createApiServer } from './apiserver/server.ts';
 import { createServingCertificate } from './apiserver/tls.ts';
 import { RealClock, mathRng, seededRng, type Clock, type Rng } from './core/clock.ts';
 import { Store } from './core/store.ts';
-import { createControlPlane, type ControlPlane, type Pace } from './controlplane/index.ts';
+import { createControlPlane, kindNodes, type ControlPlane, type Pace } from './controlplane/index.ts';
 import { createRuntime } from './runtime/index.ts';
 
 export interface ClusterOptions {
@@ -25,6 +25,8 @@ export interface ClusterOptions {
   /** The admin's bearer token (default: 32 random bytes, hex). */
   adminToken?: string;
   pace?: Partial<Pace>;
+  /** Worker nodes beside kind-control-plane (default 2, as deploy/kind/cluster.yaml). Each runs at most 110 Pods. */
+  workers?: number;
   /** Changes kept for watch resumption (older resourceVersions get 410 Expired). */
   historySize?: number;
   watch?: Partial<WatchSettings>;
@@ -63,6 +65,7 @@ const optionsSchema = z.object({
   seed: z.number().int().optional(),
   adminToken: z.string().min(16).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
   pace: z.record(z.string(), z.number().nonnegative()).optional(),
+  workers: z.number().int().min(1).max(250).optional(),
   historySize: z.number().int().positive().optional(),
   watch: z.object({ defaultTimeoutSeconds: z.number().positive().optional(), bookmarkIntervalMs: z.number().positive().optional() }).optional(),
 });
@@ -93,7 +96,7 @@ export async function startCluster(options: ClusterOptions | Record<string, unkn
   const adminToken = o.adminToken ?? randomBytes(32).toString('hex');
   const store = new Store({ clock, historySize: o.historySize });
   const runtime = createRuntime({ store, clock, rng });
-  const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined });
+  const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined, nodes: kindNodes(o.workers ?? 2) });
   const auth = createAuth({ store, clock, adminToken });
   const tls = createServingCertificate();
   const api = createApiServer(

@@ -25,9 +25,14 @@ const octets = (b: Buffer): Buffer => tlv(0x04, b);
 const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'));
 const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0]));
 
-function integer(bytes: Buffer): Buffer {
-  // Positive INTEGER: a leading 0x00 when the top bit is set.
-  return tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+export function integer(bytes: Buffer): Buffer {
+  // DER wants the minimal encoding of a positive INTEGER: no redundant leading zero
+  // bytes (a random serial starting 0x00 0x1f… was "illegal padding" to OpenSSL, about
+  // one cluster in 200), and one 0x00 when the top bit is set so it stays positive.
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0 && !(bytes[start + 1]! & 0x80)) start++;
+  const minimal = bytes.subarray(start);
+  return tlv(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {

@@ -43,7 +43,7 @@ export function recordEvent(store: Store, clock: Clock, rng: Rng, input: EventIn
     ...(input.fieldPath ? { fieldPath: input.fieldPath } : {}),
   };
   const type = input.type ?? 'Normal';
-  const existing = store.list('events', namespace).find((e) => {
+  const found = store.scan('events', namespace).find((e) => {
     return (
       str(at(e, 'involvedObject', 'uid')) === target.metadata.uid &&
       str(at(e, 'involvedObject', 'fieldPath')) === input.fieldPath &&
@@ -51,6 +51,8 @@ export function recordEvent(store: Store, clock: Clock, rng: Rng, input: EventIn
       str(at(e, 'source', 'component')) === input.source.component
     );
   });
+  // scan() hands out the frozen stored object: change a copy.
+  const existing = found && structuredClone(found);
   if (existing) {
     existing.count = (typeof existing.count === 'number' ? existing.count : 1) + 1;
     existing.lastTimestamp = now;

@@ -21,7 +21,7 @@ import { strategyTable } from './strategies/index.ts';
 import { timestamp } from './util/obj.ts';
 
 export { FAST_PACE, KIND_PACE, type Pace } from './pace.ts';
-export { KIND_NODES, type NodeSpec } from './nodes.ts';
+export { KIND_NODES, kindNodes, type NodeSpec } from './nodes.ts';
 export { settle, type SettleOptions } from './settle.ts';
 export { recordEvent, type EventInput } from './events.ts';
 

@@ -22,6 +22,19 @@ export const KIND_NODES: readonly NodeSpec[] = [
   { name: 'kind-worker2', role: 'worker', internalIP: '172.18.0.4', podCIDR: '10.244.2.0/24' },
 ];
 
+/**
+ * A kind-style topology with more workers (kind-worker, kind-worker2, … kind-workerN),
+ * for classes and benchmarks bigger than three nodes can hold: a kubelet runs at most
+ * 110 Pods, as on a real node.
+ */
+export function kindNodes(workers: number): NodeSpec[] {
+  const out: NodeSpec[] = [KIND_NODES[0]!];
+  for (let i = 1; i <= workers; i++) {
+    out.push({ name: i === 1 ? 'kind-worker' : `kind-worker${i}`, role: 'worker', internalIP: `172.18.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}`, podCIDR: `10.244.${i}.0/24` });
+  }
+  return out;
+}
+
 export const DEFAULT_ZONE = 'kind';
 export const KUBELET_VERSION = 'v1.32.2';
 export const CONTROL_PLANE_TAINT = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };

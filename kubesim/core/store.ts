@@ -31,8 +31,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** A stored object handed out without copying: read it, never change it (it is frozen). */
-export type ReadonlyDeep<T> = T extends (infer U)[] ? readonly ReadonlyDeep<U>[] : T extends object ? { readonly [K in keyof T]: ReadonlyDeep<T[K]> } : T;
 
 function groupOf(key: string): { group: string; plural: string } {
   const r = resourceByKey(key);
@@ -70,21 +68,25 @@ export class Store {
     return found ? clone(found) : undefined;
   }
 
-  /** Like get, without copying: for readers that only look (controllers, DNS, kube-proxy). */
-  peek(key: string, namespace: string | undefined, name: string): ReadonlyDeep<StoredObject> | undefined {
+  /**
+   * Like get, without copying: for readers that only look (controllers, DNS, kube-proxy).
+   * The object is deep-frozen, so changing it throws a TypeError: copy first.
+   */
+  peek(key: string, namespace: string | undefined, name: string): StoredObject | undefined {
     return this.find(key, namespace, name);
   }
 
   /** Objects of one kind, optionally in one namespace, sorted by namespace then name; copies the caller may change. */
   list(key: string, namespace?: string): StoredObject[] {
-    return this.scan(key, namespace).map((o) => clone(o) as StoredObject);
+    return this.scan(key, namespace).map(clone);
   }
 
   /**
    * Like list, without copying. Hot paths (every controller reacting to every Pod
    * change) read whole kinds; copying each object each time made them quadratic.
+   * The objects are deep-frozen (changing one throws a TypeError): copy before changing.
    */
-  scan(key: string, namespace?: string): ReadonlyDeep<StoredObject>[] {
+  scan(key: string, namespace?: string): StoredObject[] {
     const bucket = this.bucket(key);
     const spaces = namespace === undefined ? [...bucket.keys()].sort() : [namespace];
     const out: StoredObject[] = [];

@@ -53,7 +53,7 @@ export function fieldRef(pod: PodView, path: string): string | undefined {
 /** Docker-links style variables for each Service in the namespace (and `kubernetes` from default). */
 function serviceEnv(store: Store, pod: PodView): [string, string][] {
   const out: [string, string][] = [];
-  const services = store.list('services', podNamespace(pod)).map((s) => ServiceSchema.parse(s));
+  const services = store.scan('services', podNamespace(pod)).map((s) => ServiceSchema.parse(s));
   const kube = store.get('services', 'default', 'kubernetes');
   const all = pod.spec.enableServiceLinks === false ? [] : services;
   if (kube && podNamespace(pod) !== 'default') all.push(ServiceSchema.parse(kube));

@@ -76,7 +76,7 @@ export class RbacIndex {
     if (this.cachedAt === this.store.resourceVersion) return;
     const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, key: string): T[] =>
       // Objects that do not parse as RBAC (should never pass validation) grant nothing.
-      this.store.list(`${RBAC}/${key}`).flatMap((o) => {
+      this.store.scan(`${RBAC}/${key}`).flatMap((o) => {
         const r = schema.safeParse(o);
         return r.success ? [r.data] : [];
       });

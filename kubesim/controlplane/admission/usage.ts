@@ -66,7 +66,7 @@ export function namespaceUsage(store: Store, namespace: string, tracked: readonl
     }
   }
   for (const key of keys) {
-    for (const obj of store.list(key, namespace)) {
+    for (const obj of store.scan(key, namespace)) {
       if (!counts(key, obj)) continue;
       for (const [r, v] of Object.entries(usageOf(key, obj))) if (r in used) used[r] = (used[r] ?? 0) + v;
     }

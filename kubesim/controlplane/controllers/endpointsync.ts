@@ -18,7 +18,7 @@ function serviceKeysFor(ctx: ControllerContext, event: StoreEvent): string[] {
     const ns = event.object.metadata.namespace;
     const labelSets = [event.object.metadata.labels ?? {}, event.old?.metadata.labels ?? {}];
     return ctx.store
-      .list('services', ns)
+      .scan('services', ns)
       .filter((svc) => labelSets.some((l) => labelsMatch(strMap(at(svc, 'spec', 'selector')), l)))
       .map(objKey);
   }
@@ -40,7 +40,7 @@ export function endpointSliceController(ctx: ControllerContext): Controller {
       const existing = ctx.store
         .list(SLICES, namespace)
         .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === name && s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY);
-      const desired = svc && !svc.metadata.deletionTimestamp ? desiredEndpointSlices(svc, ctx.store.list('pods', namespace), ctx.store.list('nodes')) : [];
+      const desired = svc && !svc.metadata.deletionTimestamp ? desiredEndpointSlices(svc, ctx.store.scan('pods', namespace), ctx.store.scan('nodes')) : [];
       const unused = [...existing];
       for (const want of desired) {
         const i = unused.findIndex((s) => stableJson(s.ports) === stableJson(want.ports));
@@ -77,7 +77,7 @@ export function endpointsController(ctx: ControllerContext): Controller {
         return;
       }
       if (!managesEndpoints(svc)) return;
-      const subsets = desiredEndpointSubsets(svc, ctx.store.list('pods', namespace));
+      const subsets = desiredEndpointSubsets(svc, ctx.store.scan('pods', namespace));
       const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
       if (at(svc, 'spec', 'clusterIP') === 'None') labels['service.kubernetes.io/headless'] = '';
       if (!current) {

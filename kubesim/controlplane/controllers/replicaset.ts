@@ -111,7 +111,7 @@ function writeStatus(ctx: ControllerContext, self: Controller, key: string, fail
   const spec = rec(rs.spec) ?? {};
   const minReady = num(spec.minReadySeconds) ?? 0;
   const now = ctx.clock.now();
-  const pods = ctx.store.list('pods', namespace).filter((p) => controllerRef(p)?.uid === rs.metadata.uid && isActive(p));
+  const pods = ctx.store.scan('pods', namespace).filter((p) => controllerRef(p)?.uid === rs.metadata.uid && isActive(p));
   const templateLabels = strMap(at(spec, 'template', 'metadata', 'labels'));
   const ready = pods.filter(isReady);
   const available = pods.filter((p) => isAvailable(p, minReady, now, ctx.pace.secondMs));

@@ -4,7 +4,8 @@
 // then prefers the least loaded node, ties broken by the injected rng; FailedScheduling
 // with the real FitError message.
 // Source: pkg/scheduler/framework/types.go (FitError.Error), plugins/tainttoleration,
-//         plugins/nodeaffinity, plugins/podtopologyspread (system defaults)
+//         plugins/nodeaffinity, plugins/podtopologyspread (system defaults),
+//         plugins/noderesources/fit.go (the pod count against allocatable: "Too many pods")
 
 import type { StoredObject, StoreEvent } from '../../core/types.ts';
 import type { ControllerContext } from '../context.ts';
@@ -37,7 +38,10 @@ function matchExpression(labels: Record<string, string>, e: Record<string, unkno
   }
 }
 
-function matchesAffinity(pod: StoredObject, node: StoredObject): boolean {
+/** Nodes and Pods here come from store.scan: frozen, read-only. */
+type Node = StoredObject;
+
+function matchesAffinity(pod: StoredObject, node: Node): boolean {
   const labels = node.metadata.labels ?? {};
   for (const [k, v] of Object.entries(strMap(at(pod, 'spec', 'nodeSelector')))) if (labels[k] !== v) return false;
   const terms = recs(at(pod, 'spec', 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms'));
@@ -50,8 +54,8 @@ function matchesAffinity(pod: StoredObject, node: StoredObject): boolean {
   });
 }
 
-/** The first failing filter's reason, or undefined when the node fits. */
-export function filterNode(pod: StoredObject, node: StoredObject): string | undefined {
+/** The first failing filter's reason, or undefined when the node fits. `podsOnNode` counts its active Pods. */
+export function filterNode(pod: StoredObject, node: Node, podsOnNode = 0): string | undefined {
   if (at(node, 'spec', 'unschedulable') === true) return "node(s) were unschedulable";
   const wantedNode = str(at(pod, 'spec', 'nodeName'));
   if (wantedNode && wantedNode !== node.metadata.name) return "node(s) didn't match the requested node name";
@@ -63,6 +67,9 @@ export function filterNode(pod: StoredObject, node: StoredObject): string | unde
   if (!matchesAffinity(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
   const ready = recs(at(node, 'status', 'conditions')).find((c) => c.type === 'Ready');
   if (ready?.status !== 'True') return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
+  // The kubelet's max-pods (110 by default) is published as allocatable pods.
+  const maxPods = Number(str(at(node, 'status', 'allocatable', 'pods')) ?? '110');
+  if (podsOnNode + 1 > maxPods) return 'Too many pods';
   return undefined;
 }
 
@@ -83,7 +90,7 @@ export function schedulerController(ctx: ControllerContext): Controller {
       if (event.resource === 'pods' && event.type !== 'DELETED' && !str(at(event.object, 'spec', 'nodeName'))) return [objKey(event.object)];
       if (event.resource === 'nodes' && event.type !== 'DELETED') {
         // A node appeared or changed: retry every Pod still waiting.
-        return ctx.store.list('pods').filter((p) => !str(at(p, 'spec', 'nodeName')) && isActive(p)).map(objKey);
+        return ctx.store.scan('pods').filter((p) => !str(at(p, 'spec', 'nodeName')) && isActive(p)).map(objKey);
       }
       return [];
     },
@@ -102,11 +109,17 @@ export function schedulerController(ctx: ControllerContext): Controller {
         ctx.runner.enqueueAfter(self, key, firstSeen + ctx.pace.scheduleMs - ctx.clock.now());
         return;
       }
-      const nodes = ctx.store.list('nodes');
+      const nodes = ctx.store.scan('nodes');
+      const byNode = new Map<string, StoredObject[]>();
+      for (const p of ctx.store.scan('pods')) {
+        const on = str(at(p, 'spec', 'nodeName'));
+        if (on && isActive(p)) byNode.set(on, [...(byNode.get(on) ?? []), p]);
+      }
+      const onNode = (node: Node) => byNode.get(node.metadata.name) ?? [];
       const reasons: string[] = [];
-      const fits: StoredObject[] = [];
+      const fits: Node[] = [];
       for (const node of nodes) {
-        const why = filterNode(pod, node);
+        const why = filterNode(pod, node, onNode(node).length);
         if (why) reasons.push(why);
         else fits.push(node);
       }
@@ -127,11 +140,10 @@ export function schedulerController(ctx: ControllerContext): Controller {
         return;
       }
       const owner = controllerRef(pod)?.uid;
-      const pods = ctx.store.list('pods').filter((p) => isActive(p) && str(at(p, 'spec', 'nodeName')));
-      const score = (node: StoredObject) => {
-        const onNode = pods.filter((p) => at(p, 'spec', 'nodeName') === node.metadata.name);
-        const siblings = owner ? onNode.filter((p) => controllerRef(p)?.uid === owner).length : 0;
-        return [siblings, onNode.length];
+      const score = (node: Node) => {
+        const here = onNode(node);
+        const siblings = owner ? here.filter((p) => controllerRef(p)?.uid === owner).length : 0;
+        return [siblings, here.length];
       };
       const scored = fits.map((node) => ({ node, s: score(node), tie: ctx.rng.next() }));
       scored.sort((a, b) => (a.s[0] ?? 0) - (b.s[0] ?? 0) || (a.s[1] ?? 0) - (b.s[1] ?? 0) || a.tie - b.tie);

@@ -10,7 +10,7 @@ export class PodIPAM {
   allocate(store: Store, nodeName: string, podCIDR: string): string {
     const base = podCIDR.split('/')[0]?.split('.').slice(0, 3).join('.') ?? '10.244.0';
     const used = new Set<string>();
-    for (const p of store.list('pods')) {
+    for (const p of store.scan('pods')) {
       if (at(p, 'spec', 'nodeName') !== nodeName) continue;
       const ip = str(at(p, 'status', 'podIP'));
       if (ip) used.add(ip);

@@ -44,7 +44,7 @@ function svcKey(ns: string | undefined, name: string | undefined): string {
 /** IPs held by Services other than `except` ("ns/name"). */
 export function usedClusterIPs(store: Store, except?: string): Set<string> {
   const used = new Set<string>();
-  for (const svc of store.list('services')) {
+  for (const svc of store.scan('services')) {
     if (svcKey(svc.metadata.namespace, svc.metadata.name) === except) continue;
     for (const ip of arr(at(svc, 'spec', 'clusterIPs'))) if (typeof ip === 'string' && ip !== 'None') used.add(ip);
     const single = str(at(svc, 'spec', 'clusterIP'));
@@ -67,7 +67,7 @@ export function allocateClusterIP(store: Store, rng: Rng): string {
 
 export function usedNodePorts(store: Store, except?: string): Set<number> {
   const used = new Set<number>();
-  for (const svc of store.list('services')) {
+  for (const svc of store.scan('services')) {
     if (svcKey(svc.metadata.namespace, svc.metadata.name) === except) continue;
     for (const p of recs(at(svc, 'spec', 'ports'))) {
       const np = num(p.nodePort);

@@ -13,7 +13,7 @@ export class ClusterView {
   }
 
   serviceByIP(ip: string): ServiceView | undefined {
-    for (const s of this.store.list('services')) {
+    for (const s of this.store.scan('services')) {
       const v = ServiceSchema.parse(s);
       if (v.spec.clusterIP === ip || v.spec.clusterIPs?.includes(ip)) return v;
     }
@@ -22,13 +22,13 @@ export class ClusterView {
 
   slices(ns: string, service: string): EndpointSliceView[] {
     return this.store
-      .list('discovery.k8s.io/endpointslices', ns)
+      .scan('discovery.k8s.io/endpointslices', ns)
       .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === service)
       .map((s) => EndpointSliceSchema.parse(s));
   }
 
   podByIP(ip: string): PodView | undefined {
-    for (const p of this.store.list('pods')) {
+    for (const p of this.store.scan('pods')) {
       const st = (p['status'] ?? {}) as { podIP?: unknown; phase?: unknown };
       if (st.podIP === ip && st.phase !== 'Succeeded' && st.phase !== 'Failed') return parsePod(p);
     }
