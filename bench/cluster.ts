@@ -143,7 +143,8 @@ export async function benchCluster(options: ClusterBenchOptions = {}): Promise<s
   const cold = await coldStart(options.coldStarts ?? 5);
   out.push(['cold start (startCluster → listening, bootstrapped)', ms(median(cold)), ms(percentile(cold, 95)), String(cold.length)]);
 
-  const sim = await startCluster({ seed: 42 });
+  // A kubelet runs at most 110 Pods, so a cluster this size needs more than kind's two workers.
+  const sim = await startCluster({ seed: 42, workers: Math.max(2, Math.ceil((namespaces * perNs) / 100)) });
   try {
     const shop = await applyThreeTierShop(sim, options.applyRuns ?? 5);
     out.push(['apply three-tier-shop solution → all 5 Pods Ready', ms(median(shop)), ms(percentile(shop, 95)), String(shop.length)]);
