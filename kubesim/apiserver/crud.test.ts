@@ -45,6 +45,17 @@ describe('discovery and non-resource paths', () => {
     expect(r.status).toBe(404);
     expect(r.body).toMatchObject({ kind: 'Status', reason: 'NotFound' });
   });
+
+  it('authorizes through the real RBAC: a ServiceAccount token is 403 without a binding', async () => {
+    const account = h.store.create('serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'learner', namespace: 'default' } });
+    const issued = h.auth.issueServiceAccountToken('default', account, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: {}, spec: {} });
+    const token = at(issued, 'status.token') as string;
+    const r = await h.call('GET', '/api/v1/namespaces/default/pods', undefined, { authorization: `Bearer ${token}` });
+    expect(r.status).toBe(403);
+    expect(at(r.body, 'message')).toBe('pods is forbidden: User "system:serviceaccount:default:learner" cannot list resource "pods" in API group "" in the namespace "default"');
+    // Discovery is open to every authenticated user (system:discovery).
+    expect((await h.call('GET', '/api', undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
+  });
 });
 
 describe('create, get, list', () => {

@@ -1,29 +1,19 @@
 // Builds the API server for unit tests from a bare store: no strategies, no
-// admission, and an auth that admits one bearer token with every permission.
-// The cluster-level suites in test/kubesim use startCluster() with the real parts.
+// admission, and the real auth module (createAuth) whose admin token the harness
+// sends by default, so the authenticator and authorizer under test are the
+// production ones. The cluster-level suites in test/kubesim use startCluster().
 
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ManualClock, seededRng } from '../../core/clock.ts';
-import { StatusError } from '../../core/errors.ts';
 import { Store } from '../../core/store.ts';
 import type { ResourceBehaviour } from '../../core/strategy.ts';
-import type { ApiAuth, ApiServerDeps } from '../context.ts';
+import { createAuth } from '../auth/index.ts';
+import type { ApiServerDeps } from '../context.ts';
 import { createApiServer, type ApiServer } from '../server.ts';
 
-export const TEST_TOKEN = 'unit-test-token';
-
-/** Every request with TEST_TOKEN is an all-powerful user; anything else is anonymous. */
-export const tokenAuth: ApiAuth = {
-  authenticate(headers: IncomingHttpHeaders) {
-    return headers.authorization === `Bearer ${TEST_TOKEN}` ? { username: 'tester', groups: ['system:masters'] } : undefined;
-  },
-  authorize: () => ({ allowed: true }),
-  forbiddenError: () => new StatusError(403, 'Forbidden', 'forbidden'),
-  issueServiceAccountToken: (_ns, _sa, req) => ({ ...req, status: { token: 'sa-token', expirationTimestamp: '2026-01-01T01:00:00Z' } }),
-  reviewAccess: (_user, review) => ({ ...review, status: { allowed: true } }),
-  reviewRules: (_user, review) => ({ ...review, status: { resourceRules: [], nonResourceRules: [], incomplete: false } }),
-};
+/** The admin token the harness's createAuth accepts (kubernetes-admin, system:masters). */
+export const TEST_TOKEN = 'unit-test-admin-token';
 
 export const noBehaviour: ResourceBehaviour = { strategyFor: () => undefined, admission: [] };
 
@@ -62,6 +52,8 @@ export interface Harness {
   store: Store;
   clock: ManualClock;
   api: ApiServer;
+  /** The server's auth (real createAuth unless overridden): issue ServiceAccount tokens with it. */
+  auth: ApiServerDeps['auth'];
   /** Errors the server reported (500s, socket errors): tests expect none. */
   errors: unknown[];
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
@@ -74,7 +66,8 @@ export async function startHarness(overrides: Partial<ApiServerDeps> & { history
   const store = overrides.store ?? new Store({ clock, historySize: overrides.historySize });
   store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
   const errors: unknown[] = [];
-  const api = createApiServer({ store, clock, rng: seededRng(1), behaviour: noBehaviour, auth: tokenAuth, ...overrides }, { onError: (e) => errors.push(e) });
+  const auth = overrides.auth ?? createAuth({ store, clock, adminToken: TEST_TOKEN });
+  const api = createApiServer({ store, clock, rng: seededRng(1), behaviour: noBehaviour, ...overrides, auth }, { onError: (e) => errors.push(e) });
   const url = await api.listen(0, '127.0.0.1');
   const call: Harness['call'] = (method, path, body, headers = {}) =>
     new Promise((resolve, reject) => {
@@ -143,5 +136,5 @@ export async function startHarness(overrides: Partial<ApiServerDeps> & { history
       req.on('error', (e) => reject(e));
       req.end();
     });
-  return { url, store, clock, api, call, watch, errors, close: () => api.close() };
+  return { url, store, clock, api, auth, call, watch, errors, close: () => api.close() };
 }
