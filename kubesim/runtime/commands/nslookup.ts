@@ -1,6 +1,7 @@
-// busybox 1.36 nslookup (FEATURE_NSLOOKUP_BIG): A and AAAA queries for the name (a
-// dotless name: for each search domain instead), each reply printed followed by a
-// blank line; NXDOMAIN anywhere → exit 1. Output shape per KUBESIM.md §5.
+// busybox 1.36 nslookup (FEATURE_NSLOOKUP_BIG): A queries for the name (a dotless name:
+// for each search domain instead, never the bare name), then the same AAAA queries; all
+// are sent at once and replies printed as they arrive (here: in sending order), each
+// followed by a blank line; NXDOMAIN anywhere → exit 1. Output shape per KUBESIM.md §5.
 // Source: busybox networking/nslookup.c (send_queries, parse_reply, add_query_with_search).
 
 import type { DnsReply, DnsType, Program } from '../images/types.ts';
@@ -31,7 +32,7 @@ export const nslookup: Program = function* (argv, ctx): Proc<number> {
     const search = name.includes('.') ? [] : searchList(ctx);
     const names = search.length ? search.map((d) => `${name}.${d}`) : [name.replace(/\.$/, '')];
     const types: DnsType[] = type ? [type] : ['A', 'AAAA'];
-    for (const n of names) for (const t of types) queries.push({ name: n, type: t });
+    for (const t of types) for (const n of names) queries.push({ name: n, type: t });
   }
   const replies: { q: { name: string; type: DnsType }; r: DnsReply }[] = queries.map((q) => ({ q, r: ctx.sys.query(ctx.self, q.name, q.type) }));
   if (replies.every(({ r }) => r.rcode === 'TIMEOUT')) {

@@ -50,9 +50,11 @@ describe('cluster DNS (CoreDNS kubernetes plugin)', () => {
 describe('busybox nslookup output', () => {
   it.each([
     ['dotless name walks the search list', 'nslookup web', 1,
-      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.45.62\n\n\n' +
-      "** server can't find web.svc.cluster.local: NXDOMAIN\n\n** server can't find web.svc.cluster.local: NXDOMAIN\n\n" +
-      "** server can't find web.cluster.local: NXDOMAIN\n\n** server can't find web.cluster.local: NXDOMAIN\n\n"],
+      // A for each search domain, then AAAA for each (add_query_with_search per type); the
+      // AAAA NODATA answer for the Service prints only its blank line.
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.45.62\n\n' +
+      "** server can't find web.svc.cluster.local: NXDOMAIN\n\n** server can't find web.cluster.local: NXDOMAIN\n\n\n" +
+      "** server can't find web.svc.cluster.local: NXDOMAIN\n\n** server can't find web.cluster.local: NXDOMAIN\n\n"],
     ['FQDN', 'nslookup web.default.svc.cluster.local', 0,
       'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.45.62\n\n\n'],
     ['a dotted short name skips the search list', 'nslookup backend-svc.shop', 1,
@@ -90,6 +92,14 @@ describe('libc resolution in nginx (getent)', () => {
     ['getent hosts db-0.db', '10.244.1.20     db-0.db.default.svc.cluster.local\n', 0],
     ['getent hosts nope', '', 2],
     ['getent ahosts web | head -1', '10.96.45.62     STREAM web.default.svc.cluster.local\n', 0],
+    // print_hosts loops over h_addr_list; ahosts names only the first result (ai_canonname).
+    ['getent hosts db.default.svc.cluster.local | sort', '10.244.1.20     db.default.svc.cluster.local\n10.244.2.21     db.default.svc.cluster.local\n', 0],
+    ['getent ahostsv4 db | grep -c STREAM.db', '1\n', 0],
+    ['getent ahostsv4 db | wc -l', '6\n', 0],
+    // /etc/hosts: h_name is the line's first name, the rest are aliases; IPv6 is asked first.
+    ['getent hosts localhost', '::1             localhost ip6-localhost ip6-loopback\n', 0],
+    ['getent ahostsv4 localhost', '127.0.0.1       STREAM localhost\n127.0.0.1       DGRAM  \n127.0.0.1       RAW    \n', 0],
+    ['getent hosts web-0', '10.244.1.5      web-0\n', 0],
   ])('%s', async (cmd, out, code) => {
     const w = cluster();
     const web = runPod(w, 'web-0', { ip: '10.244.1.5', containers: [{ name: 'nginx', image: 'nginx:1.28' }] });

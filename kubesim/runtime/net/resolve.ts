@@ -5,7 +5,8 @@
 
 import type { ProcCtx } from '../images/types.ts';
 
-export type Resolution = { ips: string[]; name: string } | { error: 'notfound' | 'timeout' };
+/** `name` is the canonical name (h_name); `aliases` the other names of an /etc/hosts line. */
+export type Resolution = { ips: string[]; name: string; aliases?: string[] } | { error: 'notfound' | 'timeout' };
 
 export function isIPv4(s: string): boolean {
   return /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(s) && s.split('.').every((o) => Number(o) <= 255);
@@ -17,10 +18,12 @@ export function searchList(ctx: ProcCtx): string[] {
   return line ? line.slice(7).trim().split(/\s+/) : [];
 }
 
-function hostsFile(ctx: ProcCtx, name: string): string | undefined {
+/** The first /etc/hosts line naming `name` for this family (glibc nss_files: h_name is the line's first name). */
+export function hostsFile(ctx: ProcCtx, name: string, family: 4 | 6 = 4): { ips: string[]; name: string; aliases: string[] } | undefined {
   for (const line of (ctx.self.file('/etc/hosts') ?? '').split('\n')) {
-    const [ip, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (ip && isIPv4(ip) && names.includes(name)) return ip;
+    const [ip, first, ...rest] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (!ip || !first || (family === 4 ? !isIPv4(ip) : !ip.includes(':'))) continue;
+    if (first === name || rest.includes(name)) return { ips: [ip], name: first, aliases: rest };
   }
   return undefined;
 }
@@ -36,7 +39,7 @@ export function candidates(ctx: ProcCtx, name: string, ndots = 5): string[] {
 export function resolveHost(ctx: ProcCtx, name: string): Resolution {
   if (isIPv4(name)) return { ips: [name], name };
   const fromHosts = hostsFile(ctx, name);
-  if (fromHosts) return { ips: [fromHosts], name };
+  if (fromHosts) return fromHosts;
   for (const candidate of candidates(ctx, name)) {
     const reply = ctx.sys.query(ctx.self, candidate, 'A');
     if (reply.rcode === 'TIMEOUT') return { error: 'timeout' };
