@@ -19,6 +19,9 @@ import { createMarkdownRenderer } from './http/markdown.ts';
 import { exerciseRoutes } from './http/routes/exercises.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { openapiRoutes } from './http/routes/openapi.ts';
+import { environmentRoutes } from './http/routes/environments.ts';
+import { gradingRoutes } from './http/routes/grading.ts';
+import type { Platform } from './platform.ts';
 
 export const API_PREFIX = '/api/v1';
 export const API_VERSION = '0.1.0';
@@ -27,6 +30,8 @@ export interface AppDeps {
   readonly config: Config;
   readonly db: Db;
   readonly catalog: Catalog;
+  /** The cluster-backed services (startPlatform): learner environments and grading. */
+  readonly platform: Pick<Platform, 'environments' | 'grading'>;
   /** Where JSON log lines go (default stdout); tests capture them here. Level: config.logLevel. */
   readonly logStream?: LogDestination;
   /** Clock (epoch ms). Default Date.now. */
@@ -58,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  // Layer 2: app services (db, catalog; cluster and grading join here later).
+  // Layer 2: app services (db, catalog, and the platform's environments and grading).
   const ctx: RouteContext = {
     config: deps.config,
     db: deps.db,
@@ -72,6 +77,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(exerciseRoutes, ctx);
+      const authenticate = (token: string) => deps.db.tokens.authenticate(token)?.user;
+      await api.register(environmentRoutes, { service: deps.platform.environments, authenticate });
+      await api.register(gradingRoutes, { grading: deps.platform.grading, catalog: deps.catalog, authenticate });
       await api.register(openapiRoutes);
     },
     { prefix: API_PREFIX },

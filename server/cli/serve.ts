@@ -4,6 +4,7 @@ import { buildApp } from '../app.ts';
 import { loadCatalog } from '../catalog/loader.ts';
 import { loadConfig } from '../config/config.ts';
 import { databaseFile, openDatabase } from '../db/database.ts';
+import { startPlatform, type Platform } from '../platform.ts';
 import { CliError } from './errors.ts';
 import type { Io } from './io.ts';
 import { prepareDatabase } from './startup.ts';
@@ -20,11 +21,22 @@ export async function serve(io: Io, options: ServeOptions = {}): Promise<number>
   const config = loadConfig(io.env, { cwd: io.cwd });
   const catalog = await loadCatalog(config.exercisesDir);
   const db = openDatabase(databaseFile(config.dataDir));
+  let platform: Platform | undefined;
   try {
-    const app = await buildApp({ config, db, catalog });
+    // Attempts a dead process left running are marked interrupted before the grading queue starts.
     const report = prepareDatabase(db, config);
+    platform = await startPlatform({ config, db, catalog, onError: (message) => process.stderr.write(`${message}\n`) });
+    const app = await buildApp({ config, db, catalog, platform });
     app.log.info(
-      { ...report, exercises: catalog.exercises.length, dataDir: config.dataDir, publicUrl: config.publicUrl },
+      {
+        ...report,
+        exercises: catalog.exercises.length,
+        dataDir: config.dataDir,
+        publicUrl: config.publicUrl,
+        cluster: platform.cluster.mode,
+        apiServer: platform.cluster.client.server.url,
+        reconciled: platform.reconciled,
+      },
       'kubelab starting',
     );
 
@@ -47,6 +59,7 @@ export async function serve(io: Io, options: ServeOptions = {}): Promise<number>
     if (!closed) app.log.error({ graceMs: SHUTDOWN_GRACE_MS }, 'requests still open after the grace period');
     return closed ? 0 : 1;
   } finally {
+    await platform?.close();
     db.close();
   }
 }

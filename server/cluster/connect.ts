@@ -10,8 +10,11 @@ export type ClusterConnectConfig = { mode: 'embedded' } | { mode: 'kubeconfig'; 
 export interface ConnectedCluster {
   readonly client: ClusterClient;
   readonly mode: ClusterConnectConfig['mode'];
-  /** Admin kubeconfig YAML (embedded mode only: graders and kubectl tests reuse it). */
-  readonly adminKubeconfig?: string;
+  /**
+   * The kubeconfig kubelab itself uses, as text (file paths made absolute): the
+   * grader's exec client and its script checks (KUBECONFIG) read it.
+   */
+  readonly kubeconfig: string;
   close(): Promise<void>;
 }
 
@@ -22,12 +25,12 @@ export interface EmbeddedOptions {
 
 export async function connectCluster(config: ClusterConnectConfig, options: EmbeddedOptions = {}): Promise<ConnectedCluster> {
   if (config.mode === 'kubeconfig') {
-    const client = new KubeClusterClient(kubeConfigFromFile(config.kubeconfig));
-    return { client, mode: 'kubeconfig', close: async () => {} };
+    const kc = kubeConfigFromFile(config.kubeconfig);
+    return { client: new KubeClusterClient(kc), mode: 'kubeconfig', kubeconfig: kc.exportConfig(), close: async () => {} };
   }
   // Imported lazily: a server pointed at a real cluster never loads the simulator.
   const { startCluster } = await import('../../kubesim/index.ts');
   const sim = await startCluster(options.startOptions);
   const client = new KubeClusterClient(kubeConfigFromString(sim.kubeconfig, { source: 'embedded cluster kubeconfig' }));
-  return { client, mode: 'embedded', adminKubeconfig: sim.kubeconfig, close: () => sim.close() };
+  return { client, mode: 'embedded', kubeconfig: sim.kubeconfig, close: () => sim.close() };
 }

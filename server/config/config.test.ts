@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       maxEnvironmentsPerLearner: 3,
       exercisesDir: DEFAULT_EXERCISES_DIR,
       adminToken: undefined,
+      learnerApiServer: undefined,
       logLevel: 'info',
     });
   });
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
         KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER: '2',
         KUBELAB_EXERCISES_DIR: 'my-exercises',
         KUBELAB_ADMIN_TOKEN: 'a'.repeat(40),
+        KUBELAB_LEARNER_API_SERVER: 'https://127.0.0.1:6443/',
         LOG_LEVEL: 'debug',
       },
       { cwd },
@@ -65,6 +67,7 @@ describe('loadConfig', () => {
       maxEnvironmentsPerLearner: 2,
       exercisesDir: path.resolve(cwd, 'my-exercises'),
       adminToken: 'a'.repeat(40),
+      learnerApiServer: 'https://127.0.0.1:6443',
       logLevel: 'debug',
     });
   });
@@ -90,6 +93,7 @@ describe('loadConfig', () => {
     [{ KUBELAB_CLUSTER: 'kind' }, 'KUBELAB_CLUSTER: expected one of embedded|kubeconfig, got "kind"'],
     [{ KUBELAB_PUBLIC_URL: 'ftp://x' }, 'KUBELAB_PUBLIC_URL: expected an http(s) URL without a query, got "ftp://x"'],
     [{ KUBELAB_PUBLIC_URL: 'not a url' }, 'KUBELAB_PUBLIC_URL: expected an http(s) URL without a query, got "not a url"'],
+    [{ KUBELAB_LEARNER_API_SERVER: 'kind:6443' }, 'KUBELAB_LEARNER_API_SERVER: expected an http(s) URL without a query, got "kind:6443"'],
     [{ KUBELAB_GRADING_CONCURRENCY: '0' }, 'KUBELAB_GRADING_CONCURRENCY: expected an integer 1–64, got "0"'],
     [
       { KUBELAB_NAMESPACE_TTL: '2 hours' },

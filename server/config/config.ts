@@ -26,6 +26,12 @@ export interface Config {
   readonly exercisesDir: string;
   /** Bootstrap admin API token; never logged. */
   readonly adminToken: string | undefined;
+  /**
+   * The API server URL written into learners' kubeconfigs, when learners reach the
+   * cluster at another address than kubelab does (kubelab in docker compose talks to
+   * kind's internal name; learners on the host use the published port).
+   */
+  readonly learnerApiServer: string | undefined;
   readonly logLevel: LogLevel;
 }
 
@@ -132,6 +138,7 @@ const EnvSchema = z.object({
   KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER: integer(3, 1, 100),
   KUBELAB_EXERCISES_DIR: raw,
   KUBELAB_ADMIN_TOKEN: adminToken,
+  KUBELAB_LEARNER_API_SERVER: url,
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
 });
 
@@ -182,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     maxEnvironmentsPerLearner: e.KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER,
     exercisesDir: e.KUBELAB_EXERCISES_DIR === undefined ? DEFAULT_EXERCISES_DIR : path.resolve(cwd, e.KUBELAB_EXERCISES_DIR),
     adminToken: e.KUBELAB_ADMIN_TOKEN,
+    learnerApiServer: e.KUBELAB_LEARNER_API_SERVER,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -48,6 +48,7 @@ export class EnvironmentsRepo {
   readonly #byId: Database.Statement;
   readonly #byNamespace: Database.Statement;
   readonly #liveForUser: Database.Statement;
+  readonly #live: Database.Statement;
   readonly #countLive: Database.Statement;
   readonly #countLiveForUser: Database.Statement;
   readonly #expired: Database.Statement;
@@ -63,6 +64,7 @@ export class EnvironmentsRepo {
     this.#byId = sqlite.prepare('SELECT * FROM environments WHERE id = ?');
     this.#byNamespace = sqlite.prepare('SELECT * FROM environments WHERE namespace = ?');
     this.#liveForUser = sqlite.prepare(`SELECT * FROM environments WHERE user_id = ? AND ${LIVE} ORDER BY id`);
+    this.#live = sqlite.prepare(`SELECT * FROM environments WHERE ${LIVE} ORDER BY id`);
     this.#countLive = sqlite.prepare(`SELECT count(*) AS n FROM environments WHERE ${LIVE}`);
     this.#countLiveForUser = sqlite.prepare(`SELECT count(*) AS n FROM environments WHERE user_id = ? AND ${LIVE}`);
     this.#expired = sqlite.prepare(
@@ -99,6 +101,11 @@ export class EnvironmentsRepo {
   /** The user's environments that are not deleted yet. */
   listLiveForUser(userId: number): Environment[] {
     return this.#liveForUser.all(userId).map((row) => parseEnvironment.parse(row));
+  }
+
+  /** Every environment not deleted yet (start-up reconciliation against the cluster). */
+  listLive(): Environment[] {
+    return this.#live.all().map((row) => parseEnvironment.parse(row));
   }
 
   countLive(): number {

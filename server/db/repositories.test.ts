@@ -165,6 +165,7 @@ describe('environments', () => {
     expect(db.environments.countLive()).toBe(1);
     expect(db.environments.countLiveForUser(alice.id)).toBe(1);
     expect(db.environments.listLiveForUser(alice.id).map((e) => e.id)).toEqual([env.id]);
+    expect(db.environments.listLive().map((e) => e.id)).toEqual([env.id]);
 
     expect(db.environments.listExpired(clock + 119_999)).toEqual([]);
     expect(db.environments.listExpired(clock + 120_000).map((e) => e.id)).toEqual([env.id]);

@@ -5,7 +5,6 @@
 import type { Db } from '../db/index.ts';
 import * as L from './labels.ts';
 import { deleteEnvironment } from './provision.ts';
-import { listLiveEnvironments } from './records.ts';
 import type { EnvironmentService } from './service.ts';
 
 export interface ReconcileReport {
@@ -22,7 +21,7 @@ export async function reconcile(db: Db, service: EnvironmentService): Promise<Re
   const report: ReconcileReport = { orphansDeleted: [], recordsMarkedDeleted: [], recordsMarkedFailed: [] };
   const namespaces = await cluster.list({ apiVersion: 'v1', kind: 'Namespace', labelSelector: L.MANAGED_SELECTOR });
   const inCluster = new Set(namespaces.map((n) => n.metadata.name ?? ''));
-  const live = new Map(listLiveEnvironments(db).map((e) => [e.namespace, e]));
+  const live = new Map(db.environments.listLive().map((e) => [e.namespace, e]));
 
   for (const name of inCluster) {
     if (live.has(name)) continue;

@@ -21,7 +21,7 @@ import { parseManifests } from './manifest-input.ts';
 import type { ResourceLimits } from './manifests.ts';
 import { namespaceFor, ownerHash } from './naming.ts';
 import { deleteEnvironment, ensureNodeReaderRole, labelExpiry, provisionEnvironment, ProvisioningError, waitForNamespaceGone, type Waiting } from './provision.ts';
-import type { Environment } from './records.ts';
+import type { Environment } from '../db/environments.ts';
 
 /** What provisioning needs from an exercise (the catalog's Exercise fits). */
 export interface ExerciseSetup {

@@ -16,7 +16,7 @@ describe('connectCluster', () => {
       expect(names).toContain('kube-system');
 
       const file = path.join(dir, 'admin.kubeconfig');
-      writeFileSync(file, embedded.adminKubeconfig ?? '');
+      writeFileSync(file, embedded.kubeconfig);
       const viaFile = await connectCluster({ mode: 'kubeconfig', kubeconfig: file });
       expect(viaFile.client.server.url).toBe(embedded.client.server.url);
       const err = await viaFile.client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'nope' }).catch((e: unknown) => e);

@@ -9,12 +9,15 @@ import { loadCatalog, type Catalog } from '../../server/catalog/loader.ts';
 import { loadConfig, type Config } from '../../server/config/config.ts';
 import { databaseFile, openDatabase, type Db } from '../../server/db/database.ts';
 import type { LogDestination } from '../../server/http/logging.ts';
+import { startPlatform, type Platform } from '../../server/platform.ts';
+import { SIM_TIMING } from '../graders/harness.ts';
 
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly config: Config;
   readonly db: Db;
   readonly catalog: Catalog;
+  readonly platform: Platform;
   readonly dataDir: string;
   close(): Promise<void>;
 }
@@ -26,6 +29,8 @@ export interface TestAppOptions {
   readonly now?: () => number;
   /** A catalog other than the real one (e.g. an empty one). */
   readonly catalog?: Catalog;
+  /** Seed of the embedded cluster (default 1). */
+  readonly seed?: number;
 }
 
 export const FIXED_NOW = Date.UTC(2025, 0, 15, 9, 30);
@@ -35,22 +40,34 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env, KUBELAB_DATA_DIR: dataDir });
   const now = options.now ?? (() => FIXED_NOW);
   const db = openDatabase(databaseFile(config.dataDir), { now });
+  let platform: Platform | undefined;
   try {
     const catalog = options.catalog ?? (await loadCatalog(config.exercisesDir));
-    const app = await buildApp({ config, db, catalog, now, ...(options.logStream ? { logStream: options.logStream } : {}) });
+    // The embedded cluster, as `kubelab serve` starts it; the reaper never ticks on its own here.
+    platform = await startPlatform({
+      config, db, catalog, now,
+      embedded: { startOptions: { seed: options.seed ?? 1 } },
+      timing: SIM_TIMING,
+      reaperScheduler: { every: () => () => undefined },
+    });
+    const app = await buildApp({ config, db, catalog, now, platform, ...(options.logStream ? { logStream: options.logStream } : {}) });
+    const started = platform;
     return {
       app,
       config,
       db,
       catalog,
+      platform: started,
       dataDir,
       close: async () => {
         await app.close();
+        await started.close();
         db.close();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    await platform?.close();
     db.close();
     rmSync(dataDir, { recursive: true, force: true });
     throw error;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { exerciseId } from '../../catalog/schema.ts';
 import type { ApplyResult } from '../../environments/apply.ts';
-import type { Environment } from '../../environments/records.ts';
+import type { Environment } from '../../db/environments.ts';
 
 export const ExerciseParams = z.strictObject({ id: exerciseId });
 
