@@ -3,6 +3,7 @@
 import type { ResourceStrategy } from '../../core/strategy.ts';
 import { namespaceStrategy, subdomainNamed } from './generic.ts';
 import { podStrategy } from './pod.ts';
+import { secretStrategy } from './secret.ts';
 import { serviceStrategy } from './service.ts';
 import { deploymentStrategy, replicaSetStrategy, statefulSetStrategy } from './workloads.ts';
 
@@ -12,7 +13,7 @@ export function strategyTable(): Map<string, ResourceStrategy> {
     ['services', serviceStrategy],
     ['nodes', subdomainNamed(false)],
     ['configmaps', subdomainNamed(true)],
-    ['secrets', subdomainNamed(true)],
+    ['secrets', secretStrategy],
     ['serviceaccounts', subdomainNamed(true)],
     ['events', subdomainNamed(true)],
     ['resourcequotas', subdomainNamed(true)],

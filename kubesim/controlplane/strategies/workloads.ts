@@ -30,12 +30,15 @@ function defaultWorkload(obj: KubeObject, kind: Kind): void {
   }
   if (kind === 'StatefulSet') {
     if (!str(spec.podManagementPolicy)) spec.podManagementPolicy = 'OrderedReady';
+    // Only an omitted type gets rollingUpdate: {partition: 0}; `type: RollingUpdate` alone
+    // keeps rollingUpdate nil, which is what makes kubectl rollout status print
+    // "statefulset rolling update complete ..." rather than "partitioned roll out complete".
     const us = child(spec, 'updateStrategy');
-    if (!str(us.type)) us.type = 'RollingUpdate';
-    if (us.type === 'RollingUpdate') {
-      const ru = child(us, 'rollingUpdate');
-      if (num(ru.partition) === undefined) ru.partition = 0;
+    if (!str(us.type)) {
+      us.type = 'RollingUpdate';
+      if (!isRec(us.rollingUpdate)) us.rollingUpdate = {};
     }
+    if (us.type === 'RollingUpdate' && isRec(us.rollingUpdate) && num(us.rollingUpdate.partition) === undefined) us.rollingUpdate.partition = 0;
     const retention = child(spec, 'persistentVolumeClaimRetentionPolicy');
     if (!str(retention.whenDeleted)) retention.whenDeleted = 'Retain';
     if (!str(retention.whenScaled)) retention.whenScaled = 'Retain';
