@@ -1,20 +1,28 @@
-// Grade latency against the embedded cluster, THROUGH THE ENGINE (the HTTP wiring is
-// not in buildApp yet): per exercise, median and p95 of warm grades of the reference
-// solution, with API requests and execs per grade; then 50 grades at once (none may
-// end in error); then the way Killercoda-style labs verify — a bash script calling
-// kubectl get/exec — doing clusterip-basics' checks, side by side, as a ratio.
-// Run: node --import tsx bench/grading.ts   (or call benchGrading from a runner)
+// Grade latency through the HTTP API on a warm server (buildApp + startPlatform on the
+// embedded cluster, listening on 127.0.0.1): per exercise, median and p95 of "Check my
+// work" — POST the attempt, follow its event stream to the end — for the reference
+// solution; Kubernetes API requests and execs per grade (the engine's own counters);
+// 50 learners clicking at once (none may end in error); and the way Killercoda-style
+// labs verify — a bash script calling kubectl get/exec — doing clusterip-basics'
+// checks, side by side, as a ratio.
+// Run: node --import tsx bench/grading.ts   (or `npm run bench grading`)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { startGraderBench } from '../test/graders/harness.ts';
+import { stringify } from 'yaml';
+import { GradingEngine } from '../graders/engine.ts';
+import { buildApp } from '../server/app.ts';
+import { loadCatalog, type Exercise } from '../server/catalog/loader.ts';
+import { loadConfig } from '../server/config/config.ts';
+import { databaseFile, openDatabase } from '../server/db/database.ts';
+import { startPlatform } from '../server/platform.ts';
 import { formatRows, machineNote, median, ms, percentile } from './stats.ts';
 
 export interface GradingBenchOptions {
   /** Warm grades per exercise. */
   samples?: number;
+  /** Learners clicking "Check my work" at the same moment. */
   concurrent?: number;
   /** kubectl script runs (each spawns ~10 kubectl processes). */
   scriptRuns?: number;
@@ -40,77 +48,105 @@ echo ok
 `;
 const KUBECTL_CALLS = 10;
 
+interface Learner {
+  token: string;
+  namespace: string;
+}
+
 export async function benchGrading(options: GradingBenchOptions = {}): Promise<string> {
   const samples = options.samples ?? 10;
   const concurrent = options.concurrent ?? 50;
   const scriptRuns = options.scriptRuns ?? 5;
-  const bench = await startGraderBench(1);
   const dir = mkdtempSync(path.join(tmpdir(), 'kubelab-bench-grading-'));
+  const config = loadConfig({ KUBELAB_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', KUBELAB_MAX_ENVIRONMENTS: String(concurrent + 20) });
+  const db = openDatabase(databaseFile(dir));
+  const catalog = await loadCatalog(config.exercisesDir);
+  // 50 learners' Pods and probes do not fit on kind's two workers (110 Pods a node).
+  const platform = await startPlatform({ config, db, catalog, embedded: { startOptions: { seed: 1, workers: 4 } } });
+  const app = await buildApp({ config, db, catalog, platform });
   try {
-    const out: string[] = [];
-    const rows: string[][] = [];
-    const medians = new Map<string, number>();
-    for (const exercise of bench.catalog.exercises) {
-      const ns = await bench.environment(`bench-${exercise.id}`, exercise.setup, exercise.solution);
-      const warm = await bench.grade(exercise, ns); // creates the probe Pods
-      if (warm.status !== 'passed') throw new Error(`${exercise.id}: the solution did not pass (${warm.status})`);
-      const times: number[] = [];
-      let cost = warm.cost;
-      for (let i = 0; i < samples; i++) {
-        const t = performance.now();
-        const outcome = await bench.grade(exercise, ns);
-        times.push(performance.now() - t);
-        cost = outcome.cost;
-        if (outcome.status !== 'passed') throw new Error(`${exercise.id}: grade ${i} was ${outcome.status}`);
-      }
-      medians.set(exercise.id, median(times));
-      rows.push([exercise.id, String(exercise.checks.length), ms(median(times)), ms(percentile(times, 95)), String(cost.apiRequests), String(cost.execs)]);
-    }
-    out.push(`warm grades of each reference solution (${samples} each), through the engine`);
-    out.push(formatRows(['exercise', 'checks', 'median ms', 'p95 ms', 'API req/grade', 'execs/grade'], rows));
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const call = async (token: string, method: string, url: string, body?: string) => {
+      const res = await fetch(`${base}${url}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'text/yaml' } : {}) },
+        ...(body ? { body } : {}),
+      });
+      const text = await res.text();
+      if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+      return text;
+    };
+    const learner = async (name: string, exercise: Exercise): Promise<Learner> => {
+      const user = db.users.create({ externalKey: `bench:${name}`, displayName: name, role: 'learner' });
+      const token = db.tokens.createToken(user.id, 'bench', []).plaintext;
+      const env = JSON.parse(await call(token, 'PUT', `/api/v1/exercises/${exercise.id}/environment`)) as { environment: { namespace: string } };
+      await call(token, 'POST', `/api/v1/exercises/${exercise.id}/environment/apply`, exercise.solution.map((m) => stringify(m.object)).join('---\n'));
+      return { token, namespace: env.environment.namespace };
+    };
+    /** "Check my work": start the attempt, follow the stream to its end, read the result. */
+    const checkMyWork = async (l: Learner, exercise: Exercise): Promise<{ ms: number; result: string; errors: number }> => {
+      const start = performance.now();
+      const { attempt } = JSON.parse(await call(l.token, 'POST', `/api/v1/exercises/${exercise.id}/attempts`)) as { attempt: { id: number } };
+      const stream = await call(l.token, 'GET', `/api/v1/attempts/${attempt.id}/events`);
+      const elapsed = performance.now() - start;
+      const final = JSON.parse(await call(l.token, 'GET', `/api/v1/attempts/${attempt.id}`)) as { attempt: { result: string }; checks: { status: string }[] };
+      if (!stream.includes('event: attempt')) throw new Error(`${exercise.id}: the event stream ended early`);
+      return { ms: elapsed, result: final.attempt.result, errors: final.checks.filter((c) => c.status === 'error').length };
+    };
+    const counter = new GradingEngine({ client: platform.cluster.client, kubeconfig: platform.cluster.kubeconfig });
 
-    const exercise = bench.exercise('clusterip-basics');
-    const namespaces = await Promise.all(Array.from({ length: concurrent }, (_, i) => bench.environment(`con-${i}`, exercise.solution)));
+    const rows: string[][] = [];
+    for (const exercise of catalog.exercises) {
+      const l = await learner(`warm-${exercise.id}`, exercise);
+      const first = await checkMyWork(l, exercise); // waits for the rollout and creates the probe Pods
+      if (first.result !== 'passed') throw new Error(`${exercise.id}: the solution did not pass (${first.result})`);
+      const times: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        const r = await checkMyWork(l, exercise);
+        if (r.result !== 'passed') throw new Error(`${exercise.id}: grade ${i} was ${r.result}`);
+        times.push(r.ms);
+      }
+      const { cost } = await counter.grade({ exercise, namespace: l.namespace });
+      rows.push([exercise.id, String(exercise.checks.length), ms(first.ms), ms(median(times)), ms(percentile(times, 95)), String(cost.apiRequests), String(cost.execs)]);
+    }
+    const out = [
+      `"Check my work" through the HTTP API on a warm server, reference solutions (${samples} warm grades each; grading concurrency ${config.gradingConcurrency})`,
+      formatRows(['exercise', 'checks', 'first ms', 'median ms', 'p95 ms', 'API req/grade', 'execs/grade'], rows),
+    ];
+
+    const shop = catalog.byId('clusterip-basics')!;
+    const crowd = await Promise.all(Array.from({ length: concurrent }, (_, i) => learner(`crowd-${i}`, shop)));
     const t0 = performance.now();
-    const results = await Promise.all(namespaces.map(async (ns) => {
-      const t = performance.now();
-      const outcome = await bench.grade(exercise, ns);
-      return { outcome, ms: performance.now() - t };
-    }));
+    const results = await Promise.all(crowd.map((l) => checkMyWork(l, shop)));
     const wall = performance.now() - t0;
-    const errors = results.filter((r) => r.outcome.status === 'error' || r.outcome.checks.some((c) => c.status === 'error')).length;
-    const notPassed = results.filter((r) => r.outcome.status !== 'passed').length;
-    const lat = results.map((r) => r.ms);
-    out.push('');
-    out.push(`${concurrent} concurrent first grades of clusterip-basics (probe Pods created on the way): wall ${ms(wall)} ms, median ${ms(median(lat))} ms, p95 ${ms(percentile(lat, 95))} ms, errors ${errors}, not passed ${notPassed}`);
+    const errors = results.reduce((n, r) => n + r.errors + (r.result === 'error' ? 1 : 0), 0);
+    const latencies = results.map((r) => r.ms);
+    out.push('', `${concurrent} learners click at once (clusterip-basics, first grade: probe Pods created on the way): wall ${ms(wall)} ms, median ${ms(median(latencies))} ms, p95 ${ms(percentile(latencies, 95))} ms, errors ${errors}, not passed ${results.filter((r) => r.result !== 'passed').length}`);
 
     const kubeconfig = path.join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, bench.sim.kubeconfig);
-    const ns = namespaces[0]!;
+    writeFileSync(kubeconfig, platform.cluster.kubeconfig, { mode: 0o600 });
+    const target = crowd[0]!;
     const scriptTimes: number[] = [];
     for (let i = 0; i < scriptRuns; i++) {
-      const t = performance.now();
-      const r = await execa('bash', ['-c', VERIFY_SH, 'verify', ns, kubeconfig, path.join(dir, 'cache')], { reject: false });
-      scriptTimes.push(performance.now() - t);
+      const start = performance.now();
+      const r = await execa('bash', ['-c', VERIFY_SH, 'verify', target.namespace, kubeconfig, path.join(dir, 'cache')], { reject: false });
+      scriptTimes.push(performance.now() - start);
       if (r.exitCode !== 0) throw new Error(`verify.sh failed: ${r.stdout} ${r.stderr}`);
     }
-    const engineTimes: number[] = [];
-    for (let i = 0; i < scriptRuns; i++) {
-      const t = performance.now();
-      await bench.grade(exercise, ns);
-      engineTimes.push(performance.now() - t);
-    }
-    out.push('');
-    out.push('clusterip-basics, same checks: kubelab engine vs a kubectl verify script (bash + kubectl get/exec)');
+    const httpTimes: number[] = [];
+    for (let i = 0; i < scriptRuns; i++) httpTimes.push((await checkMyWork(target, shop)).ms);
+    out.push('', 'clusterip-basics, same checks: kubelab through HTTP vs a kubectl verify script (bash + kubectl get/exec)');
     out.push(formatRows(['grader', 'median ms', 'p95 ms', 'processes', 'ratio'], [
-      ['kubelab engine', ms(median(engineTimes)), ms(percentile(engineTimes, 95)), '0', '1.0'],
-      ['verify.sh + kubectl', ms(median(scriptTimes)), ms(percentile(scriptTimes, 95)), String(KUBECTL_CALLS + 1), (median(scriptTimes) / median(engineTimes)).toFixed(1)],
+      ['kubelab (POST attempt + event stream)', ms(median(httpTimes)), ms(percentile(httpTimes, 95)), '0', '1.0'],
+      ['verify.sh + kubectl', ms(median(scriptTimes)), ms(percentile(scriptTimes, 95)), String(KUBECTL_CALLS + 1), (median(scriptTimes) / median(httpTimes)).toFixed(1)],
     ]));
-    out.push(`(the script stops at the first failure and checks less: no address-set comparison, no owner references, no settle wait)`);
+    out.push('(the script stops at the first failure and checks less: no address-set comparison, no owner references, no settle wait)');
     return out.join('\n');
   } finally {
+    await app.close();
+    await platform.close();
+    db.close();
     rmSync(dir, { recursive: true, force: true });
-    await bench.close();
   }
 }
 

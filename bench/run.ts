@@ -2,9 +2,11 @@
 // Figures are medians and percentiles; compare them as ratios, not absolutes.
 import { benchCluster } from './cluster.ts';
 import { benchExec } from './exec.ts';
+import { benchGrading } from './grading.ts';
 import { benchProvisioning, formatTable } from './provisioning.ts';
 import { machineNote } from './stats.ts';
 
+// `npm run bench -- grading exec` runs only those.
 const only = new Set(process.argv.slice(2));
 const want = (name: string) => only.size === 0 || only.has(name);
 
@@ -12,3 +14,4 @@ process.stdout.write(`kubelab benchmarks — ${machineNote()}\n\n`);
 if (want('cluster')) process.stdout.write(`## embedded cluster\n${await benchCluster()}\n\n`);
 if (want('exec')) process.stdout.write(`## pod exec\n${await benchExec()}\n\n`);
 if (want('provisioning')) process.stdout.write(`## provisioning\n${formatTable(await benchProvisioning())}\n\n`);
+if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n\n`);
