@@ -12,6 +12,7 @@ import { KubeClusterClient } from '../server/cluster/client.ts';
 import { kubeConfigFromString } from '../server/cluster/kubeconfig.ts';
 import { databaseFile, openDatabase } from '../server/db/database.ts';
 import { EnvironmentService } from '../server/environments/service.ts';
+import { formatRows, ms, percentile } from './stats.ts';
 
 export interface LatencyRow {
   scenario: string;
@@ -28,20 +29,13 @@ export interface ProvisioningBenchOptions {
   exerciseId?: string;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)]!;
-}
-
 function row(scenario: string, samples: number[], totalMs: number): LatencyRow {
-  const sorted = [...samples].sort((a, b) => a - b);
   return {
     scenario,
     learners: samples.length,
-    medianMs: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    maxMs: sorted.at(-1) ?? 0,
+    medianMs: percentile(samples, 50),
+    p95Ms: percentile(samples, 95),
+    maxMs: Math.max(0, ...samples),
     totalMs,
   };
 }
@@ -93,11 +87,10 @@ export async function benchProvisioning(options: ProvisioningBenchOptions = {}):
 }
 
 export function formatTable(rows: LatencyRow[]): string {
-  const header = ['scenario', 'learners', 'median ms', 'p95 ms', 'max ms', 'total s'];
-  const lines = rows.map((r) => [r.scenario, String(r.learners), r.medianMs.toFixed(1), r.p95Ms.toFixed(1), r.maxMs.toFixed(1), (r.totalMs / 1000).toFixed(2)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
+  return formatRows(
+    ['scenario', 'learners', 'median ms', 'p95 ms', 'max ms', 'total s'],
+    rows.map((r) => [r.scenario, String(r.learners), ms(r.medianMs), ms(r.p95Ms), ms(r.maxMs), (r.totalMs / 1000).toFixed(2)]),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
