@@ -14,6 +14,8 @@ export interface NodeSpec {
   podCIDR: string;
   zone?: string;
   labels?: Record<string, string>;
+  /** The kubelet's --max-pods, published as allocatable pods (default 110). */
+  maxPods?: number;
 }
 
 export const KIND_NODES: readonly NodeSpec[] = [
@@ -76,8 +78,8 @@ export function nodeObject(spec: NodeSpec, now: string): KubeObject {
         { type: 'InternalIP', address: spec.internalIP },
         { type: 'Hostname', address: spec.name },
       ],
-      allocatable: { cpu: '8', 'ephemeral-storage': '102626232Ki', 'hugepages-2Mi': '0', memory: '16283412Ki', pods: '110' },
-      capacity: { cpu: '8', 'ephemeral-storage': '102626232Ki', 'hugepages-2Mi': '0', memory: '16283412Ki', pods: '110' },
+      allocatable: { cpu: '8', 'ephemeral-storage': '102626232Ki', 'hugepages-2Mi': '0', memory: '16283412Ki', pods: String(spec.maxPods ?? 110) },
+      capacity: { cpu: '8', 'ephemeral-storage': '102626232Ki', 'hugepages-2Mi': '0', memory: '16283412Ki', pods: String(spec.maxPods ?? 110) },
       conditions: [
         condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
         condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),

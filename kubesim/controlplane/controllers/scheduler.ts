@@ -73,13 +73,28 @@ export function filterNode(pod: StoredObject, node: Node, podsOnNode = 0): strin
   return undefined;
 }
 
-export function fitErrorMessage(total: number, reasons: string[]): string {
+/** Reasons from NodeResourcesFit are Unschedulable (preemption may help); every other filter here is UnschedulableAndUnresolvable. */
+const RESOURCE_REASONS = new Set(['Too many pods']);
+
+function histogram(reasons: string[]): string {
   const counts = new Map<string, number>();
   for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
-  const histogram = [...counts].map(([r, n]) => `${n} ${r}`).sort();
-  const head = `0/${total} nodes are available`;
-  const body = histogram.length ? `${head}: ${histogram.join(', ')}.` : `${head}.`;
-  return `${body} preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+  return [...counts].map(([r, n]) => `${n} ${r}`).sort().join(', ');
+}
+
+/**
+ * FitError.Error(): "0/N nodes are available:" + " <histogram>." + " <PostFilter message>.", where the
+ * PostFilter message is "preemption: " + the preemption evaluator's own FitError (ending in "."),
+ * hence the final "..". Every Pod here has priority 0, so a node that failed only on resources
+ * has no lower-priority victims: "No preemption victims found for incoming pod".
+ * Source: pkg/scheduler/framework/types.go (FitError.Error), framework/preemption/preemption.go,
+ *         plugins/defaultpreemption/default_preemption.go (SelectVictimsOnNode)
+ */
+export function fitErrorMessage(total: number, reasons: string[]): string {
+  const head = `0/${total} nodes are available:`;
+  const filters = histogram(reasons);
+  const preemption = histogram(reasons.map((r) => (RESOURCE_REASONS.has(r) ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling')));
+  return `${head}${filters ? ` ${filters}.` : ''} preemption: ${head} ${preemption}..`;
 }
 
 export function schedulerController(ctx: ControllerContext): Controller {
@@ -87,11 +102,15 @@ export function schedulerController(ctx: ControllerContext): Controller {
   const self: Controller = {
     name: 'default-scheduler',
     keysFor(event: StoreEvent) {
-      if (event.resource === 'pods' && event.type !== 'DELETED' && !str(at(event.object, 'spec', 'nodeName'))) return [objKey(event.object)];
-      if (event.resource === 'nodes' && event.type !== 'DELETED') {
-        // A node appeared or changed: retry every Pod still waiting.
-        return ctx.store.scan('pods').filter((p) => !str(at(p, 'spec', 'nodeName')) && isActive(p)).map(objKey);
+      const waiting = () => ctx.store.scan('pods').filter((p) => !str(at(p, 'spec', 'nodeName')) && isActive(p)).map(objKey);
+      if (event.resource === 'pods') {
+        if (!str(at(event.object, 'spec', 'nodeName'))) return event.type === 'DELETED' ? [] : [objKey(event.object)];
+        // An assigned Pod went away or finished: its slot is free, so retry every Pod still
+        // waiting (NodeResourcesFit requeues on AssignedPod delete, as the real queue does).
+        return event.type === 'DELETED' || !isActive(event.object) ? waiting() : [];
       }
+      // A node appeared or changed: retry every Pod still waiting.
+      if (event.resource === 'nodes' && event.type !== 'DELETED') return waiting();
       return [];
     },
     reconcile(key: string) {

@@ -10,7 +10,7 @@ import type { KubeObject, StoredObject } from '../../core/types.ts';
 import { createRuntime, type Runtime } from '../../runtime/index.ts';
 import { InternalClient } from '../client.ts';
 import { deleteObject } from '../controllers/helpers.ts';
-import { createControlPlane, settle, type ControlPlane } from '../index.ts';
+import { createControlPlane, settle, type ControlPlane, type NodeSpec } from '../index.ts';
 import { at, str } from '../util/obj.ts';
 
 export interface TestCluster {
@@ -29,13 +29,18 @@ export interface TestCluster {
   pods(namespace?: string): StoredObject[];
 }
 
-export async function startTestCluster(seed = 1): Promise<TestCluster> {
+export interface TestClusterOptions {
+  /** The topology (default: kind's control plane and two workers). */
+  nodes?: NodeSpec[];
+}
+
+export async function startTestCluster(seed = 1, options: TestClusterOptions = {}): Promise<TestCluster> {
   const clock = new ManualClock();
   const store = new Store({ clock, newUid: uidSource(seed) });
   const runtime = createRuntime({ store, clock, rng: seededRng(seed + 1000) });
   const rng = seededRng(seed);
   const errors: unknown[] = [];
-  const cp = createControlPlane({ store, clock, rng, runtime, onError: (_c, _k, e) => errors.push(e) });
+  const cp = createControlPlane({ store, clock, rng, runtime, nodes: options.nodes, onError: (_c, _k, e) => errors.push(e) });
   const client = new InternalClient(store, clock, rng, () => cp.behaviour);
   cp.start();
   await settle(cp, clock, { maxMs: 2000 });
