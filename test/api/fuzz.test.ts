@@ -134,9 +134,44 @@ for (let i = 0; i < 200; i++) {
   cases.push(make());
 }
 
+// The learner's routes check the token first (401 to strangers); these cases carry a
+// valid one so the bad input reaches validation, the environment and the grader.
+const authedCases: Case[] = [];
+const learnerRoutes = [
+  (id: string) => ({ method: pick(['PUT', 'GET', 'DELETE'] as const), url: `/api/v1/exercises/${id}/environment` }),
+  (id: string) => ({ method: 'GET' as const, url: `/api/v1/exercises/${id}/environment/kubeconfig` }),
+  (id: string) => ({ method: 'POST' as const, url: `/api/v1/exercises/${id}/environment/${pick(['reset', 'extend', 'apply'])}` }),
+  (id: string) => ({ method: pick(['POST', 'GET'] as const), url: `/api/v1/exercises/${id}/attempts` }),
+  (id: string) => ({ method: 'GET' as const, url: `/api/v1/attempts/${id}${pick(['', '/events'])}` }),
+];
+const BAD_YAML = ['kind: [', 'a: b: c', '- - -\n\t- x', '%YAML 9.9\n---\n', '!!binary zzz', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: kube-system}', '\u0000\u0001'];
+
+for (let i = 0; i < 200; i++) {
+  // Valid exercise ids only where nothing is created: an apply/reset/kubeconfig on an environment that does not exist.
+  const id = rng() < 0.8 ? encodeURIComponent(garbage().slice(0, 300)) : pick(['clusterip-basics', '0', '-1', '99999999999999999999']);
+  const route = pick(learnerRoutes)(id);
+  const withBody = route.method !== 'GET' && rng() < 0.7;
+  const payload = withBody ? pick([pick(BAD_JSON), pick(BAD_YAML), JSON.stringify(garbageJson()), JSON.stringify({ yaml: garbageJson() }), 'z'.repeat(300_000)]) : undefined;
+  const query = rng() < 0.3 ? `?${encodeURIComponent(garbage().slice(0, 60) || 'k')}=${encodeURIComponent(garbage().slice(0, 60))}` : '';
+  // Good requests are not the point here: creating an environment, or listing one's (empty) history.
+  const valid = id === 'clusterip-basics' && !query;
+  if (valid && (route.method === 'PUT' || (route.method === 'GET' && route.url.endsWith('/attempts')))) continue;
+  authedCases.push({
+    name: `${route.method} ${route.url.slice(0, 80)}${query.slice(0, 30)} ${payload?.slice(0, 30) ?? ''}`,
+    request: {
+      method: route.method,
+      url: `${route.url}${query}`,
+      ...(payload !== undefined ? { payload, headers: { 'content-type': pick(['application/json', 'text/yaml', 'application/yaml', 'text/plain', 'application/xml']) } } : {}),
+    },
+  });
+}
+
 let t: TestApp;
+let learnerToken: string;
 beforeAll(async () => {
   t = await buildTestApp();
+  const learner = t.db.users.create({ externalKey: 'fuzz:learner', displayName: 'Fuzz', role: 'learner' });
+  learnerToken = t.db.tokens.createToken(learner.id, 'fuzz', []).plaintext;
 });
 afterAll(async () => {
   await t.close();
@@ -155,6 +190,18 @@ describe('fuzzing the API with bad input', () => {
       const parsed = ErrorResponse.safeParse(safeJson(res.body));
       const ok = res.statusCode >= 400 && res.statusCode < 500 && parsed.success && 'details' in (parsed.data.error ?? {});
       if (!ok) failures.push(`${c.name} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('answers every authenticated bad request to the learner routes with a 4xx in the error shape', async () => {
+    expect(authedCases.length).toBeGreaterThan(150);
+    const failures: string[] = [];
+    for (const c of authedCases) {
+      const headers = { ...(c.request.headers ?? {}), authorization: `Bearer ${learnerToken}` };
+      const res = await t.app.inject({ ...c.request, headers });
+      const parsed = ErrorResponse.safeParse(safeJson(res.body));
+      if (!(res.statusCode >= 400 && res.statusCode < 500 && parsed.success)) failures.push(`${c.name} → ${res.statusCode} ${res.body.slice(0, 200)}`);
     }
     expect(failures).toEqual([]);
   });
