@@ -23,6 +23,12 @@ describe('curl (nginx image)', () => {
     ['-s hides errors', 'curl -s http://x', '', '', 6],
     ['--max-time on a dropped connection', 'curl -sS -m 2 local', '', 'curl: (28) Connection timed out after 2000 milliseconds\n', 28],
     ['-I', 'curl -sI backend-svc | head -1', 'HTTP/1.1 200 OK\r\n', '', 0],
+    // telnet://: stdin EOF does not end the session; -m does ("Time-out"), or the server closing (nginx after 60s).
+    ['telnet, open port, -m', 'curl -sS -m 2 telnet://backend-svc:80 </dev/null', '', 'curl: (28) Time-out\n', 28],
+    ['telnet, no endpoints', 'curl -sS -m 2 telnet://down:80', '', "curl: (7) Failed to connect to down port 80 after 0 ms: Couldn't connect to server\n", 7],
+    ['telnet, dropped', 'curl -sS -m 2 telnet://local:80', '', 'curl: (28) Connection timed out after 2000 milliseconds\n', 28],
+    ['telnet, nginx closes the idle connection', 'curl -s telnet://backend-svc:80 </dev/null', '', '', 0],
+    ['telnet, stdin goes to the server', 'printf "GET / HTTP/1.0\\r\\n\\r\\n" | curl -s -m 2 telnet://backend-svc:80 | head -1', 'HTTP/1.0 200 OK\r\n', '', 0],
   ])('%s', async (_why, script, stdout, stderr, code) => {
     const w = cluster();
     const web = runPod(w, 'client', { ip: '10.244.1.9', containers: [{ name: 'nginx', image: 'nginx:1.28' }] });

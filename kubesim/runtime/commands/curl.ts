@@ -1,12 +1,42 @@
 // curl: -s -S -o -w -m/--max-time --connect-timeout -I -i -v -f -H -X -A -L; error
 // lines "curl: (N) …" with curl's exit codes (6 resolve, 7 connect, 22 -f, 28 timeout,
-// 52 empty reply). Source: curl docs/libcurl/libcurl-errors.md, lib/connect.c messages.
+// 52 empty reply); http:// and telnet:// (a raw TCP session, see telnetSession).
+// Source: curl docs/libcurl/libcurl-errors.md, lib/connect.c, lib/multi.c, lib/telnet.c.
 
 import type { Program } from '../images/types.ts';
-import { exchange, makeRequest, parseUrl } from '../net/client.ts';
+import { exchange, makeRequest, parseUrl, rawExchange } from '../net/client.ts';
 import { reasonPhrase, serializeRequest } from '../net/http.ts';
 import { resolveHost } from '../net/resolve.ts';
 import { timeout, type Proc } from '../proc.ts';
+import { forever } from '../images/serve.ts';
+import type { ConnectResult, ProcCtx } from '../images/types.ts';
+
+/**
+ * Seconds an idle client connection stays open before the server closes it: nginx
+ * client_header_timeout 60s, postgres authentication_timeout 60s, mysql connect_timeout
+ * 10s. Others (Go net/http without ReadTimeout, redis timeout 0) never close it.
+ */
+const IDLE_CLOSE_SECONDS: Record<string, number> = { nginx: 60, postgres: 60, mysql: 10 };
+
+/**
+ * lib/telnet.c telnet_do: stdin goes to the server and what it sends to stdout; EOF on
+ * stdin does not end the session. It ends when the server closes (exit 0) or, with -m,
+ * when the transfer time is up ("Time-out", 28) — so `curl -m 2 telnet://h:p </dev/null`
+ * exits 28 on an open port that stays silent, 7 when refused; a dropped SYN is also 28
+ * but with curl's "Connection timed out after …" message (-S shows which).
+ */
+function* telnetSession(ctx: ProcCtx, conn: Extract<ConnectResult, { kind: 'ok' }>, maxTime: number | undefined): Proc<'closed' | 'timeout'> {
+  const input = yield* ctx.io.stdin.readAll();
+  ctx.io.out(rawExchange(conn, input));
+  const idle = IDLE_CLOSE_SECONDS[conn.server.image.repos[0] ?? ''];
+  if (maxTime !== undefined && (idle === undefined || maxTime <= idle)) {
+    yield* timeout(maxTime * 1000);
+    return 'timeout';
+  }
+  if (idle === undefined) yield* forever();
+  yield* timeout((idle ?? 0) * 1000);
+  return 'closed';
+}
 
 export function curlProgram(version: string): Program {
   return function* (argv, ctx): Proc<number> {
@@ -56,7 +86,7 @@ export function curlProgram(version: string): Program {
     for (const raw of urls) {
       const url = parseUrl(raw);
       if (!url) { status = error(3, 'URL rejected: Malformed input to a URL function'); continue; }
-      if (url.scheme !== 'http' && url.scheme !== 'https') { status = error(1, `Protocol "${url.scheme}" not supported`); continue; }
+      if (url.scheme !== 'http' && url.scheme !== 'https' && url.scheme !== 'telnet') { status = error(1, `Protocol "${url.scheme}" not supported`); continue; }
       let httpCode = 0;
       const finish = (code: number): void => {
         if (writeOut !== undefined) ctx.io.out(writeOut.replace(/\\n/g, '\n').replace(/%\{http_code\}|%\{response_code\}/g, String(httpCode).padStart(3, '0')).replace(/%\{remote_ip\}/g, ''));
@@ -90,6 +120,10 @@ export function curlProgram(version: string): Program {
         continue;
       }
       if (verbose) ctx.io.err(`* Connected to ${url.host} (${ip}) port ${url.port}\n`);
+      if (url.scheme === 'telnet') {
+        finish((yield* telnetSession(ctx, conn, maxTime)) === 'timeout' ? error(28, 'Time-out') : 0);
+        continue;
+      }
       if (url.scheme === 'https') { finish(error(35, `OpenSSL/3.0.15: error:0A00010B:SSL routines::wrong version number`)); continue; }
       const req = makeRequest(method ?? (head ? 'HEAD' : 'GET'), url, headers);
       if (verbose) ctx.io.err(serializeRequest(req).split('\r\n').filter((l, i, arr) => i < arr.length - 1).map((l) => `> ${l}\n`).join(''));

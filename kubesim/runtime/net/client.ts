@@ -42,7 +42,7 @@ export function parseUrl(raw: string): Url | undefined {
   const m = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):\/\/)?([^/:?#]+)(?::(\d*))?([/?].*)?$/.exec(raw);
   if (!m) return undefined;
   const scheme = (m[1] ?? 'http').toLowerCase();
-  const port = m[3] ? Number(m[3]) : scheme === 'https' ? 443 : 80;
+  const port = m[3] ? Number(m[3]) : scheme === 'https' ? 443 : scheme === 'telnet' ? 23 : 80;
   return { scheme, host: m[2] ?? '', port, target: m[4]?.startsWith('?') ? `/${m[4]}` : m[4] ?? '/' };
 }
 
