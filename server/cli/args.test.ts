@@ -13,6 +13,8 @@ describe('parseArgs', () => {
     [['--help'], { name: 'help' }],
     [['exercises', 'validate', '-h'], { name: 'help' }],
     [['--version'], { name: 'version' }],
+    [['users', 'add', 'alice'], { name: 'users add', user: 'alice' }],
+    [['users', 'add', 'ada.l@uni', '--role', 'instructor'], { name: 'users add', user: 'ada.l@uni', role: 'instructor' }],
   ])('%j', (argv, command) => {
     expect(parseArgs(argv)).toEqual({ ok: true, command });
   });
@@ -25,6 +27,11 @@ describe('parseArgs', () => {
     [['exercises', 'delete'], 'exercises: unknown subcommand "delete"'],
     [['exercises', 'list', 'x'], 'exercises list takes no arguments, got "x"'],
     [['exercises', 'validate', '--strict'], 'exercises validate: unknown option "--strict"'],
+    [['users'], 'users: missing subcommand (add)'],
+    [['users', 'add'], 'users add: missing NAME'],
+    [['users', 'add', '../x'], 'users add: "../x" is not a valid user name (letters, digits and . _ @ -, at most 64)'],
+    [['users', 'add', 'bob', '--role', 'root'], 'users add: --role expects learner, instructor or admin, got "root"'],
+    [['users', 'add', 'bob', '--admin'], 'users add: unknown option "--admin"'],
   ])('%j is refused: %s', (argv, message) => {
     expect(parseArgs(argv)).toEqual({ ok: false, message });
   });

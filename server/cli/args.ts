@@ -8,8 +8,14 @@ export type Command =
   | { readonly name: 'exercises validate'; readonly dirs: readonly string[] }
   | { readonly name: 'sim'; readonly rest: readonly string[] }
   | { readonly name: 'grade'; readonly rest: readonly string[] }
+  | { readonly name: 'users add'; readonly user: string; readonly role?: Role }
   | { readonly name: 'help' }
   | { readonly name: 'version' };
+
+type Role = 'learner' | 'instructor' | 'admin';
+const role = z.enum(['learner', 'instructor', 'admin']);
+// A local user name: what `users add` keys the account on (`local:<name>`).
+const userName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'expected a user name of letters, digits and . _ @ - (at most 64)');
 
 const operand = z.string().refine((s) => s !== '' && !s.startsWith('-'), 'expected a directory, not an option');
 
@@ -23,6 +29,10 @@ const CommandLine = z.union([
   // sim and grade own their arguments: passed on untouched.
   z.tuple([z.literal('sim')]).rest(z.string()).transform(([, ...rest]): Command => ({ name: 'sim', rest })),
   z.tuple([z.literal('grade')]).rest(z.string()).transform(([, ...rest]): Command => ({ name: 'grade', rest })),
+  z.tuple([z.literal('users'), z.literal('add'), userName]).transform(([, , user]): Command => ({ name: 'users add', user })),
+  z
+    .tuple([z.literal('users'), z.literal('add'), userName, z.literal('--role'), role])
+    .transform(([, , user, , r]): Command => ({ name: 'users add', user, role: r })),
   z.tuple([z.enum(['help', '--help', '-h'])]).transform((): Command => ({ name: 'help' })),
   z.tuple([z.enum(['version', '--version', '-v'])]).transform((): Command => ({ name: 'version' })),
 ]);
@@ -50,6 +60,15 @@ function describe(argv: readonly string[]): string {
     }
     if (second === 'list') return `exercises list takes no arguments, got ${JSON.stringify(rest.join(' '))}`;
     return second === undefined ? 'exercises: missing subcommand (list or validate)' : `exercises: unknown subcommand ${JSON.stringify(second)}`;
+  }
+  if (first === 'users') {
+    if (second !== 'add') return second === undefined ? 'users: missing subcommand (add)' : `users: unknown subcommand ${JSON.stringify(second)}`;
+    const [name, flag, value, ...extra] = rest;
+    if (name === undefined) return 'users add: missing NAME';
+    if (!userName.safeParse(name).success) return `users add: ${JSON.stringify(name)} is not a valid user name (letters, digits and . _ @ -, at most 64)`;
+    if (flag !== undefined && flag !== '--role') return `users add: unknown option ${JSON.stringify(flag)}`;
+    if (flag !== undefined && !role.safeParse(value).success) return `users add: --role expects learner, instructor or admin, got ${JSON.stringify(value ?? '')}`;
+    return `users add: unexpected ${JSON.stringify(extra.join(' '))}`;
   }
   return `unknown command ${JSON.stringify(first)}`;
 }

@@ -10,6 +10,7 @@ import { listExercises, validateExercises } from './exercises.ts';
 import { processIo, type Io } from './io.ts';
 import { serve } from './serve.ts';
 import { USAGE } from './usage.ts';
+import { addUser } from './users.ts';
 
 /** Exit codes: 0 ok, 1 the work found problems or failed, 2 bad usage or configuration. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -27,6 +28,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await listExercises(io);
       case 'exercises validate':
         return await validateExercises(io, command.dirs);
+      case 'users add':
+        return await addUser(io, { name: command.user, ...(command.role ? { role: command.role } : {}) });
       // Loaded on demand: the simulator and the graders are large, and other
       // commands must start (and work) without them.
       case 'sim':

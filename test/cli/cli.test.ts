@@ -81,3 +81,34 @@ describe('kubelab usage and configuration', () => {
     expect(result.stdout).toContain('exercises validate [DIR...]');
   });
 });
+
+describe('kubelab users add', () => {
+  it('prints a token once that authenticates the user; a second call keeps the user and adds a token', async () => {
+    const data = tempDir();
+    const first = await kubelab(['users', 'add', 'ada', '--role', 'instructor'], { env: { KUBELAB_DATA_DIR: data } });
+    expect(first.exitCode).toBe(0);
+    expect(first.stderr).toMatch(/^user ada \(instructor, id \d+\): API token below, shown once/);
+    const token = first.stdout.trim();
+    expect(token).toMatch(/^klb_/);
+    const again = await kubelab(['users', 'add', 'ada'], { env: { KUBELAB_DATA_DIR: data } });
+    expect(again.stderr).toContain('(instructor,'); // no --role: the existing role stays
+    expect(again.stdout.trim()).not.toBe(token);
+
+    const { databaseFile, openDatabase } = await import('../../server/db/database.ts');
+    const db = openDatabase(databaseFile(data));
+    try {
+      expect(db.tokens.authenticate(token)?.user).toMatchObject({ displayName: 'ada', role: 'instructor' });
+      expect(db.tokens.authenticate(again.stdout.trim())?.user.id).toBe(db.tokens.authenticate(token)?.user.id);
+      // Only the hash is stored.
+      expect(readFileSync(databaseFile(data)).includes(Buffer.from(token))).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a bad name with usage and exit 2', async () => {
+    const result = await kubelab(['users', 'add', '../etc'], { env: { KUBELAB_DATA_DIR: tempDir() } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('is not a valid user name');
+  });
+});
