@@ -34,4 +34,7 @@ COPY --from=build --chown=root:root /app /app
 USER kubelab
 VOLUME ["/var/lib/kubelab"]
 EXPOSE 8080
+# Liveness through the app's own /healthz (the slim image has no curl).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "bin/kubelab.js", "serve"]

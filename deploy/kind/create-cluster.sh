@@ -38,10 +38,14 @@ kind get kubeconfig --name "$name" --internal > "$here/kubeconfig.internal"
 chmod 600 "$here/kubeconfig" "$here/kubeconfig.internal"
 
 kubectl --kubeconfig "$here/kubeconfig" get nodes
+learner_server="$(kubectl --kubeconfig "$here/kubeconfig" config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
 
 cat <<MSG
 
 kind cluster "$name" is ready with ${#images[@]} images preloaded.
   kubelab on this host:     KUBELAB_CLUSTER=kubeconfig KUBECONFIG=$here/kubeconfig npm start
-  kubelab in docker compose: docker compose up --build   (mounts $here/kubeconfig.internal)
+  kubelab in docker compose:
+    export KUBELAB_ADMIN_TOKEN=\$(openssl rand -hex 32)
+    export KUBELAB_LEARNER_API_SERVER=$learner_server
+    docker compose up --build   (mounts $here/kubeconfig.internal)
 MSG

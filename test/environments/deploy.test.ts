@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_VARIABLES } from '../../server/config/config.ts';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -44,6 +45,9 @@ describe('deploy files', () => {
     expect(svc.ports).toContain('8080:8080');
     expect(svc.networks).toEqual(['kind']);
     expect(svc.environment).toMatchObject({ KUBELAB_CLUSTER: 'kubeconfig', KUBECONFIG: '/etc/kubelab/kubeconfig', HOST: '0.0.0.0' });
+    // Learner kubeconfigs name the host-side API address; the variable is one the config knows.
+    expect(svc.environment).toHaveProperty('KUBELAB_LEARNER_API_SERVER');
+    expect(CONFIG_VARIABLES).toEqual(expect.arrayContaining(Object.keys(svc.environment as object)));
     expect(svc.volumes).toContain('./deploy/kind/kubeconfig.internal:/etc/kubelab/kubeconfig:ro');
     const dataVolume = svc.volumes.find((v) => v.endsWith(`:${svc.environment['KUBELAB_DATA_DIR']}`));
     expect(dataVolume && Object.keys(compose.volumes)).toContain(dataVolume?.split(':')[0]);
@@ -58,5 +62,7 @@ describe('deploy files', () => {
     expect(df).toMatch(/^EXPOSE 8080$/m);
     expect(df).toMatch(/KUBELAB_CLUSTER=kubeconfig/);
     expect(df).toMatch(/HOST=0\.0\.0\.0/);
+    // The health check calls the route the app really serves.
+    expect(df).toMatch(/^HEALTHCHECK .*\/healthz/ms);
   });
 });
