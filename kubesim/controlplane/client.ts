@@ -10,7 +10,7 @@ import { resourceByKey } from '../core/registry.ts';
 import type { RequestContext, ResourceBehaviour } from '../core/strategy.ts';
 import type { Store } from '../core/store.ts';
 import type { KubeObject, StoredObject } from '../core/types.ts';
-import { stableJson } from './util/obj.ts';
+import { jsonEqual } from './util/obj.ts';
 
 export class InternalClient {
   constructor(
@@ -54,17 +54,17 @@ export class InternalClient {
 
   /** Replace an object; bumps generation when spec changed (the REST layer's rule). */
   update(key: string, obj: StoredObject): StoredObject {
-    const old = this.store.get(key, obj.metadata.namespace, obj.metadata.name);
-    if (old && stableJson(old.spec) !== stableJson(obj.spec)) {
+    const old = this.store.peek(key, obj.metadata.namespace, obj.metadata.name);
+    if (old && !jsonEqual(old.spec, obj.spec)) {
       obj.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
     return this.store.update(key, obj);
   }
 
   /** Write only if something changed, so controllers do not wake each other for nothing. */
-  updateIfChanged(key: string, obj: StoredObject): StoredObject {
-    const old = this.store.get(key, obj.metadata.namespace, obj.metadata.name);
-    if (old && stableJson(old) === stableJson(obj)) return old;
-    return this.update(key, obj);
+  updateIfChanged(key: string, obj: StoredObject): void {
+    const old = this.store.peek(key, obj.metadata.namespace, obj.metadata.name);
+    if (old && jsonEqual(old, obj)) return;
+    this.update(key, obj);
   }
 }

@@ -11,7 +11,7 @@ import type { KubeObject } from '../core/types.ts';
 import { InternalClient } from './client.ts';
 import type { ControllerContext } from './context.ts';
 import { allControllers } from './controllers/all.ts';
-import { recordEvent } from './events.ts';
+import { EventSpamFilter, recordEvent } from './events.ts';
 import { admissionPlugins } from './admission/index.ts';
 import { COREDNS_OBJECTS, kubernetesEndpoints, namespaceObject, SYSTEM_NAMESPACES, SYSTEM_SERVICES } from './bootstrap.ts';
 import { KIND_NODES, nodeObject, type NodeSpec } from './nodes.ts';
@@ -59,9 +59,10 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     options.onError ?? ((controller, key, error) => console.error(`kubesim ${controller} ${key}:`, error));
   const runner = new Runner(store, clock, onError);
   const client = new InternalClient(store, clock, rng, () => behaviour);
+  const spam = new EventSpamFilter(clock, pace.secondMs);
   const ctx: ControllerContext = {
     store, clock, rng, pace, runtime, client, runner, nodes,
-    event: (input) => recordEvent(store, clock, rng, input),
+    event: (input) => recordEvent(store, clock, rng, input, spam),
   };
   for (const controller of allControllers(ctx)) runner.add(controller);
   let started = false;

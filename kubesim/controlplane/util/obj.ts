@@ -83,6 +83,25 @@ export function labelsMatch(selector: Record<string, string>, labels: Record<str
 }
 
 /** Stable JSON: object keys sorted, so hashes and comparisons do not depend on key order. */
+/**
+ * Whether two JSON values are the same, keys in any order, a key holding undefined
+ * counting as absent (as in JSON). The kubelet compares every Pod's status on every
+ * probe tick: this exits at the first difference instead of serialising both.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  if (isRec(a) && isRec(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (isRec(v)) {
