@@ -71,14 +71,7 @@ function prepareForCreate(obj: KubeObject, ctx: RequestContext): void {
     spec.clusterIP = ip;
     spec.clusterIPs = [ip];
   }
-  if (needsNodePorts(spec)) {
-    const used = usedNodePorts(ctx.store, svcKey(obj.metadata.namespace, obj.metadata.name));
-    for (const p of recs(spec.ports)) {
-      const np = num(p.nodePort);
-      if (np) used.add(np);
-    }
-    for (const p of recs(spec.ports)) if (!num(p.nodePort)) p.nodePort = allocateNodePort(used, ctx.rng);
-  }
+  if (needsNodePorts(spec)) assignNodePorts(spec, obj, ctx);
 }
 
 /** Go's %#v of the (protocol, port) key the duplicate check uses. */
@@ -251,14 +244,7 @@ function prepareUpdateWithAllocation(obj: KubeObject, old: KubeObject, ctx: Requ
     spec.clusterIP = ip;
     spec.clusterIPs = [ip];
   }
-  if (needsNodePorts(spec)) {
-    const used = usedNodePorts(ctx.store, svcKey(obj.metadata.namespace, obj.metadata.name));
-    for (const p of recs(spec.ports)) {
-      const np = num(p.nodePort);
-      if (np) used.add(np);
-    }
-    for (const p of recs(spec.ports)) if (!num(p.nodePort)) p.nodePort = allocateNodePort(used, ctx.rng);
-  }
+  if (needsNodePorts(spec)) assignNodePorts(spec, obj, ctx);
   if (!needsClusterIP(spec)) {
     delete spec.clusterIP;
     delete spec.clusterIPs;
@@ -271,3 +257,13 @@ export const serviceStrategy: ResourceStrategy = {
   prepareForUpdate: prepareUpdateWithAllocation,
   validateUpdate,
 };
+
+/** Ports without a nodePort get a free one; the ones the Service names itself count as taken. */
+function assignNodePorts(spec: Record<string, unknown>, obj: KubeObject, ctx: RequestContext): void {
+  const used = usedNodePorts(ctx.store, svcKey(obj.metadata.namespace, obj.metadata.name));
+  for (const p of recs(spec.ports)) {
+    const np = num(p.nodePort);
+    if (np) used.add(np);
+  }
+  for (const p of recs(spec.ports)) if (!num(p.nodePort)) p.nodePort = allocateNodePort(used, ctx.rng);
+}

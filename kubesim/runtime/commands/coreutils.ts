@@ -158,27 +158,13 @@ export function coreutils(land: Userland): Record<string, Program> {
       return 0;
     },
     head: function* (argv, ctx) {
-      let n = 10;
-      const rest: string[] = [];
-      for (let i = 1; i < argv.length; i++) {
-        const a = argv[i] ?? '';
-        if (a === '-n') n = Number(argv[++i]);
-        else if (/^-n?\d+$/.test(a)) n = Number(a.replace(/^-n?/, ''));
-        else rest.push(a);
-      }
+      const { n, rest } = lineCount(argv);
       const { text, status } = yield* readInputs(rest, ctx, 'head', land);
       ctx.io.out(lines(text).slice(0, n).map((l) => `${l}\n`).join(''));
       return status;
     },
     tail: function* (argv, ctx) {
-      let n = 10;
-      const rest: string[] = [];
-      for (let i = 1; i < argv.length; i++) {
-        const a = argv[i] ?? '';
-        if (a === '-n') n = Number(argv[++i]);
-        else if (/^-n?\d+$/.test(a)) n = Number(a.replace(/^-n?/, ''));
-        else rest.push(a);
-      }
+      const { n, rest } = lineCount(argv);
       const { text, status } = yield* readInputs(rest, ctx, 'tail', land);
       ctx.io.out(lines(text).slice(-n).map((l) => `${l}\n`).join(''));
       return status;
@@ -316,4 +302,17 @@ export function coreutils(land: Userland): Record<string, Program> {
     nproc: function* (_argv, ctx) { ctx.io.out('2\n'); return 0; },
   };
   return progs;
+}
+
+/** head/tail's `-n N`, `-nN` and `-N` (default 10); everything else is a file operand. */
+function lineCount(argv: readonly string[]): { n: number; rest: string[] } {
+  let n = 10;
+  const rest: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '-n') n = Number(argv[++i]);
+    else if (/^-n?\d+$/.test(a)) n = Number(a.replace(/^-n?/, ''));
+    else rest.push(a);
+  }
+  return { n, rest };
 }
