@@ -4,14 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { z } from 'zod';
+import { startServe } from '../helpers/serve.ts';
 import { BIN, cleanEnv, REPO } from './run.ts';
 
-const LogLine = z.object({ msg: z.string() }).loose();
-const READY = /^kubelab listening on (http:\/\/\S+)$/;
 
 const temps: string[] = [];
 afterEach(() => {
@@ -22,25 +20,7 @@ describe('kubelab serve', () => {
   it('listens, answers, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kubelab-serve-'));
     temps.push(dataDir);
-    const child = execa('node', [BIN, 'serve'], {
-      cwd: REPO,
-      env: cleanEnv({ PORT: '0', LOG_LEVEL: 'info', KUBELAB_DATA_DIR: dataDir }),
-      extendEnv: false,
-      reject: false,
-    });
-    const lines: string[] = [];
-
-    // Event-driven: the URL arrives in the ready line; no polling, no sleeping.
-    const url = await new Promise<string>((resolve, reject) => {
-      const rl = createInterface({ input: child.stdout });
-      rl.on('line', (line) => {
-        lines.push(line);
-        const parsed = LogLine.safeParse(safeJson(line));
-        const match = parsed.success ? READY.exec(parsed.data.msg) : null;
-        if (match?.[1] !== undefined) resolve(match[1]);
-      });
-      rl.on('close', () => reject(new Error(`serve ended before it was ready:\n${lines.join('\n')}`)));
-    });
+    const { child, url, lines } = await startServe({ KUBELAB_DATA_DIR: dataDir });
 
     const res = await fetch(`${url}/api/v1/exercises`);
     expect(res.status).toBe(200);
@@ -78,11 +58,3 @@ describe('kubelab serve on a busy port', () => {
     }
   });
 });
-
-function safeJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch (error) {
-    return { notJson: String(error) };
-  }
-}
