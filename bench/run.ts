@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark, one after another, with the machine noted.
 // Figures are medians and percentiles; compare them as ratios, not absolutes.
 import { benchCluster } from './cluster.ts';
+import { benchDurable } from './durable.ts';
 import { benchExec } from './exec.ts';
 import { benchGrading } from './grading.ts';
+import { benchPortal } from './portal.ts';
 import { benchProvisioning, formatTable } from './provisioning.ts';
 import { machineNote } from './stats.ts';
 
@@ -12,6 +14,8 @@ const want = (name: string) => only.size === 0 || only.has(name);
 
 process.stdout.write(`kubelab benchmarks — ${machineNote()}\n\n`);
 if (want('cluster')) process.stdout.write(`## embedded cluster\n${await benchCluster()}\n\n`);
+if (want('durable')) process.stdout.write(`## durable embedded cluster\n${await benchDurable()}\n\n`);
 if (want('exec')) process.stdout.write(`## pod exec\n${await benchExec()}\n\n`);
 if (want('provisioning')) process.stdout.write(`## provisioning\n${formatTable(await benchProvisioning())}\n\n`);
 if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n\n`);
+if (want('portal')) process.stdout.write(`## portal\n${await benchPortal()}\n\n`);

@@ -23,6 +23,7 @@ import { runCheck } from './checks/index.ts';
 import { countingClient, newCost, type GradeCost } from './counting.ts';
 import { kubeExecutor, type Executor } from './exec.ts';
 import { observe } from './observe.ts';
+import { clusterOutOfRoom, outOfRoomMessage } from './capacity.ts';
 import { ProbePool } from './probes.ts';
 import { unsettled } from './settle.ts';
 import { GraderError, type CheckContext, type Observed, type Verdict } from './types.ts';
@@ -178,6 +179,8 @@ export class GradingEngine {
       readyTimeoutMs: this.#timing.probeReadyTimeoutMs,
     });
 
+    // Pods the cluster has no room for: a failing check then says so instead of blaming the learner.
+    const outOfRoom = observed && clusterOutOfRoom(observed);
     const byId = new Map(exercise.checks.map((c) => [c.id, c]));
     const running = new Map<string, Promise<{ outcome: CheckOutcome; blame: 'fail' | 'error' | undefined }>>();
     let emitting: Promise<void> = Promise.resolve();
@@ -205,7 +208,7 @@ export class GradingEngine {
         namespace,
         exec: (target, argv) => executor(target, argv, { namespace, timeoutMs: this.#timing.execTimeoutMs, signal: controller.signal }),
         probe: () => probes.any(),
-        probesPerNode: () => probes.perNode(),
+        probesPerNode: (choose) => probes.perNode(choose),
         probeClients: (count) => probes.clients(count),
         client,
         kubeconfig: this.#o.kubeconfig,
@@ -214,6 +217,7 @@ export class GradingEngine {
       };
       try {
         const verdict = await withDeadline(this.#timing.checkTimeoutMs, controller, `check ${check.id}`, () => runCheck(check, snapshot, ctx));
+        if (verdict.status === 'fail' && outOfRoom !== undefined) return outcomeOf(check, 'error', { message: outOfRoomMessage(outOfRoom), evidence: verdict.evidence });
         return outcomeOf(check, verdict.status, verdict);
       } catch (error) {
         const evidence = error instanceof GraderError ? error.evidence : null;

@@ -66,6 +66,22 @@ export function probeManifest(namespace: string, node: string, index = 0): KubeO
   };
 }
 
+const NEVER_STARTS = new Set(['ErrImagePull', 'ImagePullBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'InvalidImageName', 'CrashLoopBackOff']);
+
+/**
+ * Why a probe Pod will never become Ready by waiting: the node turned it away (a full
+ * node rejects even a Pod bound to it: OutOfpods), it ended, or its container cannot
+ * start. Waiting out the ready timeout would only hold a grading slot.
+ */
+function cannotRun(pod: Pod): string | undefined {
+  if (pod.status.phase === 'Failed' || pod.status.phase === 'Succeeded') {
+    return [`phase ${pod.status.phase}`, pod.status.reason, pod.status.message].filter(Boolean).join(': ');
+  }
+  const waiting = pod.status.containerStatuses[0]?.state.waiting;
+  if (waiting?.reason && NEVER_STARTS.has(waiting.reason)) return `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`;
+  return undefined;
+}
+
 export class ProbePool {
   readonly #o: ProbeOptions;
   #nodes: Promise<Node[]> | undefined;
@@ -95,11 +111,13 @@ export class ProbePool {
     return this.#ensure(untainted.metadata.name, 0);
   }
 
-  async perNode(): Promise<Map<string, Pod>> {
-    const nodes = await this.nodes();
-    if (nodes.length === 0) throw new GraderError('the cluster has no Ready node to run a probe Pod on');
-    const pods = await Promise.all(nodes.map((n) => this.#ensure(n.metadata.name, 0)));
-    return new Map(nodes.map((n, i) => [n.metadata.name, pods[i]!]));
+  async perNode(choose: (nodes: readonly string[]) => readonly string[] = (all) => all): Promise<Map<string, Pod>> {
+    const ready = (await this.nodes()).map((n) => n.metadata.name);
+    if (ready.length === 0) throw new GraderError('the cluster has no Ready node to run a probe Pod on');
+    const chosen = new Set(choose(ready));
+    const names = ready.filter((n) => chosen.has(n));
+    const pods = await Promise.all(names.map((n) => this.#ensure(n, 0)));
+    return new Map(names.map((n, i) => [n, pods[i]!]));
   }
 
   /** `count` distinct Pods: one per node first, then more on the same nodes. */
@@ -148,6 +166,8 @@ export class ProbePool {
       const found = await client.find({ apiVersion: 'v1', kind: 'Pod', namespace, name });
       last = found ? PodSchema.parse(found) : undefined;
       if (last && this.#usable(last) && isPodReady(last)) return last;
+      const cannot = last && cannotRun(last);
+      if (cannot) throw new GraderError(`the probe Pod ${name} cannot run: ${cannot}`);
       if (now() >= deadline) break;
       await delay(pollMs);
     }

@@ -50,8 +50,12 @@ export interface CheckContext {
   exec(target: ExecTarget, argv: readonly string[]): Promise<ExecResult>;
   /** A probe Pod on one schedulable node. */
   probe(): Promise<Pod>;
-  /** One probe Pod on every Ready node (the control-plane included), keyed by node name. */
-  probesPerNode(): Promise<Map<string, Pod>>;
+  /**
+   * One probe Pod per Ready node (the control-plane included), keyed by node name;
+   * `choose` picks which of the Ready nodes' names get one (default: all). A big
+   * cluster has more nodes than a namespace's quota has Pods: choose what the check needs.
+   */
+  probesPerNode(choose?: (nodes: readonly string[]) => readonly string[]): Promise<Map<string, Pod>>;
   /** `count` distinct probe Pods (distinct client IPs). */
   probeClients(count: number): Promise<Pod[]>;
   /** The grader's cluster client (counted), for kinds outside the snapshot. */

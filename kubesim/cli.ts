@@ -1,18 +1,20 @@
-// `kubelab sim --port P --kubeconfig-out FILE [--seed N]`: run the embedded cluster
-// standalone until SIGTERM/SIGINT, with its admin kubeconfig written to FILE.
+// `kubelab sim --port P --kubeconfig-out FILE [--seed N] [--state-file DB]`: run the
+// embedded cluster standalone until SIGTERM/SIGINT, with its admin kubeconfig written
+// to FILE; with --state-file its objects, CA and tokens survive a restart.
 
 import { chmod, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { startCluster } from './index.ts';
+import { ClusterStartError, startCluster } from './index.ts';
 
 const argsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(6443),
   'kubeconfig-out': z.string().min(1),
   seed: z.coerce.number().int().optional(),
+  'state-file': z.string().min(1).optional(),
 });
 
-const USAGE = 'usage: kubelab sim --port P --kubeconfig-out FILE [--seed N]\n';
+const USAGE = 'usage: kubelab sim --port P --kubeconfig-out FILE [--seed N] [--state-file DB]\n';
 
 export async function runSim(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -23,7 +25,7 @@ export async function runSim(argv: string[]): Promise<number> {
   try {
     values = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, 'kubeconfig-out': { type: 'string' }, seed: { type: 'string' } },
+      options: { port: { type: 'string' }, 'kubeconfig-out': { type: 'string' }, seed: { type: 'string' }, 'state-file': { type: 'string' } },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -38,7 +40,14 @@ export async function runSim(argv: string[]): Promise<number> {
     return 2;
   }
   const args = parsed.data;
-  const cluster = await startCluster({ port: args.port, seed: args.seed });
+  let cluster;
+  try {
+    cluster = await startCluster({ port: args.port, seed: args.seed, ...(args['state-file'] ? { stateFile: args['state-file'] } : {}) });
+  } catch (err) {
+    if (!(err instanceof ClusterStartError)) throw err;
+    process.stderr.write(`kubelab sim: ${err.message}\n`);
+    return 1;
+  }
   const file = args['kubeconfig-out'];
   try {
     await writeFile(file, cluster.kubeconfig, { mode: 0o600 });

@@ -11,6 +11,9 @@ import { createApiServer } from './apiserver/server.ts';
 import { createServingCertificate } from './apiserver/tls.ts';
 import { RealClock, mathRng, seededRng, type Clock, type Rng } from './core/clock.ts';
 import { Store } from './core/store.ts';
+import { ClusterStartError, openStateFile, type StateFile } from './durable/state-file.ts';
+
+export { ClusterStartError } from './durable/state-file.ts';
 import { createControlPlane, kindNodes, type ControlPlane, type Pace } from './controlplane/index.ts';
 import { createRuntime } from './runtime/index.ts';
 
@@ -27,9 +30,20 @@ export interface ClusterOptions {
   pace?: Partial<Pace>;
   /** Worker nodes beside kind-control-plane (default 2, as deploy/kind/cluster.yaml). Each runs at most 110 Pods. */
   workers?: number;
+  /**
+   * Pods each node's kubelet runs (--max-pods; default 110). Sized up by a server whose
+   * configured learners would not fit in the default nodes.
+   */
+  maxPodsPerNode?: number;
   /** Changes kept for watch resumption (older resourceVersions get 410 Expired). */
   historySize?: number;
   watch?: Partial<WatchSettings>;
+  /**
+   * Keep the cluster in this SQLite file: objects, resourceVersions, CA, tokens and the
+   * API port survive a restart (Pods restart as after a node reboot). Without it the
+   * cluster lives in memory only.
+   */
+  stateFile?: string;
 }
 
 export interface ClusterUser {
@@ -66,8 +80,10 @@ const optionsSchema = z.object({
   adminToken: z.string().min(16).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
   pace: z.record(z.string(), z.number().nonnegative()).optional(),
   workers: z.number().int().min(1).max(250).optional(),
+  maxPodsPerNode: z.number().int().min(1).max(16_000).optional(),
   historySize: z.number().int().positive().optional(),
   watch: z.object({ defaultTimeoutSeconds: z.number().positive().optional(), bookmarkIntervalMs: z.number().positive().optional() }).optional(),
+  stateFile: z.string().min(1).optional(),
 });
 
 function kubeconfigYaml(url: string, caCert: string, userName: string, token: string, namespace?: string): string {
@@ -91,27 +107,49 @@ export async function startCluster(options: ClusterOptions | Record<string, unkn
     throw new Error(`kubesim: invalid cluster options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const o = parsed.data;
+  const state = o.stateFile !== undefined ? openStateFile(o.stateFile) : undefined;
+  try {
+    return await start(o, state);
+  } catch (error) {
+    state?.close();
+    throw error;
+  }
+}
+
+async function start(o: z.infer<typeof optionsSchema>, state: StateFile | undefined): Promise<RunningCluster> {
   const clock = o.clock ?? new RealClock();
   const rng = o.rng ?? (o.seed !== undefined ? seededRng(o.seed) : mathRng);
-  const adminToken = o.adminToken ?? randomBytes(32).toString('hex');
-  const store = new Store({ clock, historySize: o.historySize });
+  const kept = state?.identity();
+  const adminToken = o.adminToken ?? kept?.adminToken ?? randomBytes(32).toString('hex');
+  const signingKey = kept ? Buffer.from(kept.signingKey, 'base64') : randomBytes(32);
+  const store = new Store({ clock, historySize: o.historySize, backend: state });
+  if (state) {
+    const { objects, revision } = state.load();
+    store.restore(objects, revision);
+  }
   const runtime = createRuntime({ store, clock, rng });
-  const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined, nodes: kindNodes(o.workers ?? 2) });
-  const auth = createAuth({ store, clock, adminToken });
-  const tls = createServingCertificate();
+  const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined, nodes: kindNodes(o.workers ?? 2, o.maxPodsPerNode) });
+  const auth = createAuth({ store, clock, adminToken, signingKey });
+  const tls = kept ? { caCert: kept.caCert, cert: kept.cert, key: kept.key } : createServingCertificate();
   const api = createApiServer(
     { store, clock, rng, behaviour: controlPlane.behaviour, auth, podIO: runtime, watch: o.watch },
     { tls: { cert: tls.cert, key: tls.key } },
   );
   controlPlane.start();
   const host = o.host ?? '127.0.0.1';
+  // The port learners' kubeconfigs name is kept too, unless the caller chooses one.
+  const port = o.port ?? kept?.port ?? 0;
   let url: string;
   try {
-    url = await api.listen(o.port ?? 0, host);
+    url = await api.listen(port, host);
   } catch (err) {
     controlPlane.stop();
+    if (kept && o.port === undefined && err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') {
+      throw new ClusterStartError(`cannot listen on ${host}:${port}, the embedded cluster's API port kept from its last run (so the kubeconfigs handed out keep working): the port is in use`, { cause: err });
+    }
     throw err;
   }
+  state?.saveIdentity({ adminToken, signingKey: signingKey.toString('base64'), caCert: tls.caCert, cert: tls.cert, key: tls.key, port: Number(new URL(url).port) });
   let closed: Promise<void> | undefined;
   return {
     url,
@@ -127,6 +165,7 @@ export async function startCluster(options: ClusterOptions | Record<string, unkn
       closed ??= (async () => {
         controlPlane.stop();
         await api.close();
+        state?.close();
       })();
       return closed;
     },

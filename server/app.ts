@@ -1,6 +1,7 @@
 // The whole HTTP application as one function of its dependencies. It never listens:
 // server/cli/serve.ts does that, and tests call buildApp with the same deps shape and
 // talk to it through app.inject.
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
@@ -22,6 +23,18 @@ import { openapiRoutes } from './http/routes/openapi.ts';
 import { environmentRoutes } from './http/routes/environments.ts';
 import { gradingRoutes } from './http/routes/grading.ts';
 import type { Platform } from './platform.ts';
+import { csrfTokenFor } from './db/sessions.ts';
+import type { Authenticate } from './http/routes/environments-auth.ts';
+import { liveRoutes } from './http/routes/live.ts';
+import { accountRoutes } from './http/routes/accounts.ts';
+import { SECURITY_SCHEMES } from './http/schemas/security.ts';
+import { classRoutes } from './http/routes/classes.ts';
+import { classEventRoutes } from './http/routes/classes-events.ts';
+import { Presence } from './classes/presence.ts';
+import { ClassService } from './classes/service.ts';
+import { sharedAssets } from '../web/server/assets.ts';
+import type { WebDeps } from '../web/server/deps.ts';
+import { notFoundPage, securityHeaders, webPlugin } from '../web/server/plugin.ts';
 
 export const API_PREFIX = '/api/v1';
 export const API_VERSION = '0.1.0';
@@ -49,7 +62,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Layer 1: external plugins and the schema compilers.
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  // Filled in below, once the portal's dependencies exist; only called for requests.
+  let web: WebDeps | undefined;
+  registerErrorHandling(app, (request, reply) => {
+    securityHeaders(reply);
+    return web ? notFoundPage(web, request) : 'Not found';
+  });
+  await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -59,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         description: 'Hands-on Kubernetes Service labs: exercises, environments and grades.',
       },
       servers: [{ url: deps.config.publicUrl }],
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
     transform: jsonSchemaTransform,
   });
@@ -72,14 +92,49 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     renderMarkdown: createMarkdownRenderer(),
   };
 
+  // One sign-in model for the API: a bearer token, or the portal's session cookie.
+  const authenticate: Authenticate = {
+    bearer: (token) => deps.db.tokens.authenticate(token)?.user,
+    session: (secret) => {
+      const found = deps.db.sessions.authenticate(secret);
+      return found && { user: found.user, csrfToken: csrfTokenFor(found.session) };
+    },
+  };
+  // Who has a lab page open: the live view reports it, the dashboard reads it.
+  const presence = new Presence();
+  const classes = new ClassService({
+    db: deps.db,
+    catalog: deps.catalog,
+    environments: deps.platform.environments,
+    presence,
+    now: ctx.now,
+    publicUrl: deps.config.publicUrl,
+  });
+  web = {
+    config: deps.config,
+    classes,
+    db: deps.db,
+    catalog: deps.catalog,
+    environments: deps.platform.environments,
+    grading: deps.platform.grading,
+    assets: await sharedAssets(),
+    renderMarkdown: ctx.renderMarkdown,
+    now: ctx.now,
+    secureCookies: deps.config.publicUrl.startsWith('https:'),
+  };
+
   // Layer 3: routes.
   await app.register(healthRoutes, ctx);
+  await app.register(webPlugin, web);
   await app.register(
     async (api) => {
       await api.register(exerciseRoutes, ctx);
-      const authenticate = (token: string) => deps.db.tokens.authenticate(token)?.user;
       await api.register(environmentRoutes, { service: deps.platform.environments, authenticate });
+      await api.register(liveRoutes, { service: deps.platform.environments, authenticate, presence });
+      await api.register(classRoutes, { classes, catalog: deps.catalog, db: deps.db, authenticate });
+      await api.register(classEventRoutes, { classes, db: deps.db, events: deps.platform.grading.events, presence, authenticate });
       await api.register(gradingRoutes, { grading: deps.platform.grading, catalog: deps.catalog, authenticate });
+      await api.register(accountRoutes, { db: deps.db, authenticate, now: ctx.now });
       await api.register(openapiRoutes);
     },
     { prefix: API_PREFIX },

@@ -5,6 +5,8 @@
 import { GradingEngine, type Timing } from '../graders/engine.ts';
 import type { Catalog } from './catalog/loader.ts';
 import { connectCluster, type ConnectedCluster, type EmbeddedOptions } from './cluster/connect.ts';
+import { EMBEDDED_WORKERS, embeddedMaxPodsPerNode } from './cluster/sizing.ts';
+import { DEFAULT_LIMITS } from './environments/manifests.ts';
 import type { Config } from './config/config.ts';
 import type { Db } from './db/database.ts';
 import { EnvironmentNotReadyError } from './environments/errors.ts';
@@ -41,7 +43,10 @@ export async function startPlatform(deps: PlatformDeps): Promise<Platform> {
   const { config, db, catalog } = deps;
   const now = deps.now ?? Date.now;
   const onError = deps.onError ?? ((message: string) => process.stderr.write(`${message}\n`));
-  const cluster = await connectCluster(config.cluster, deps.embedded);
+  const maxPodsPerNode = embeddedMaxPodsPerNode(config.maxEnvironments, DEFAULT_LIMITS.pods);
+  const cluster = await connectCluster(config.cluster, {
+    startOptions: { workers: EMBEDDED_WORKERS, ...(maxPodsPerNode ? { maxPodsPerNode } : {}), ...deps.embedded?.startOptions },
+  });
   try {
     const environments = new EnvironmentService({
       db,
@@ -49,6 +54,7 @@ export async function startPlatform(deps: PlatformDeps): Promise<Platform> {
       exercise: (id) => catalog.byId(id),
       now,
       ttlMs: config.namespaceTtlMs,
+      ttlFor: (userId, exerciseId) => db.classes.environmentTtlFor(userId, exerciseId),
       maxEnvironments: config.maxEnvironments,
       maxEnvironmentsPerLearner: config.maxEnvironmentsPerLearner,
       ...(config.learnerApiServer ? { learnerServer: { ...cluster.client.server, url: config.learnerApiServer } } : {}),

@@ -1,7 +1,8 @@
-// `local-traffic`: a probe on every node (control-plane included). With
-// internalTrafficPolicy Local, kube-proxy only uses endpoints on the client's own node:
-// where the workload has a Pod every answer comes from that node; where it has none
-// the traffic is dropped and the request times out.
+// `local-traffic`: a probe on every node that runs a backend, and on one that runs
+// none (the control-plane counts). With internalTrafficPolicy Local, kube-proxy only
+// uses endpoints on the client's own node: where the workload has a Pod every answer
+// comes from that node; where it has none the traffic is dropped and the request times
+// out. Not every node: a big cluster has more nodes than the namespace's quota has Pods.
 import { describeRef, findService, isPodReady, workloadPods } from '../k8s/objects.ts';
 import { describeFailure } from '../net.ts';
 import type { CheckParams } from '../params.ts';
@@ -24,7 +25,11 @@ export const localTrafficCheck: CheckFn<CheckParams<'local-traffic'>> = async (p
   const nodeOf = new Map(backends.map((p) => [p.metadata.name, p.spec.nodeName ?? '']));
   const names = [...nodeOf.keys()];
   const url = `http://${params.service}:${port}/`;
-  const probes = await ctx.probesPerNode();
+  const probes = await ctx.probesPerNode((ready) => {
+    const withBackend = ready.filter((n) => backends.some((b) => b.spec.nodeName === n));
+    const without = ready.find((n) => !withBackend.includes(n));
+    return without === undefined ? withBackend : [...withBackend, without];
+  });
   const nodes = [...probes.keys()];
   const runs = await Promise.all(
     nodes.map((node) => {

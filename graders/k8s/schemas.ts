@@ -45,8 +45,11 @@ export const PodSchema = z.looseObject({
   status: z
     .looseObject({
       phase: z.string().optional(),
+      /** Set when the kubelet rejects or evicts the Pod (e.g. OutOfpods). */
+      reason: z.string().optional(),
+      message: z.string().optional(),
       podIP: z.string().optional(),
-      conditions: z.array(z.looseObject({ type: z.string(), status: z.string() })).default([]),
+      conditions: z.array(z.looseObject({ type: z.string(), status: z.string(), reason: z.string().optional(), message: z.string().optional() })).default([]),
       containerStatuses: z.array(containerStatus).default([]),
     })
     .default({ conditions: [], containerStatuses: [] }),

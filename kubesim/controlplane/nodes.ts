@@ -26,15 +26,26 @@ export const KIND_NODES: readonly NodeSpec[] = [
 
 /**
  * A kind-style topology with more workers (kind-worker, kind-worker2, … kind-workerN),
- * for classes and benchmarks bigger than three nodes can hold: a kubelet runs at most
- * 110 Pods, as on a real node.
+ * for classes and benchmarks bigger than three nodes can hold. A kubelet runs at most
+ * 110 Pods, as on a real node, unless `maxPods` raises it (kubelet --max-pods, which
+ * kind sets through a kubeadm patch); then each node's podCIDR is widened to hold them,
+ * carved from kind's 10.244.0.0/16 Pod subnet.
  */
-export function kindNodes(workers: number): NodeSpec[] {
-  const out: NodeSpec[] = [KIND_NODES[0]!];
-  for (let i = 1; i <= workers; i++) {
-    out.push({ name: i === 1 ? 'kind-worker' : `kind-worker${i}`, role: 'worker', internalIP: `172.18.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}`, podCIDR: `10.244.${i}.0/24` });
+export function kindNodes(workers: number, maxPods?: number): NodeSpec[] {
+  const bits = maxPods === undefined ? 24 : Math.min(24, 32 - Math.ceil(Math.log2(maxPods + 3)));
+  const block = 2 ** (32 - bits);
+  if ((workers + 1) * block > 2 ** 16) {
+    throw new Error(`kubesim: ${workers + 1} nodes × ${maxPods} Pods do not fit in the Pod subnet 10.244.0.0/16`);
   }
-  return out;
+  const cidr = (i: number) => {
+    const start = i * block;
+    return `10.244.${Math.floor(start / 256)}.${start % 256}/${bits}`;
+  };
+  const out: NodeSpec[] = [{ ...KIND_NODES[0]!, podCIDR: cidr(0) }];
+  for (let i = 1; i <= workers; i++) {
+    out.push({ name: i === 1 ? 'kind-worker' : `kind-worker${i}`, role: 'worker', internalIP: `172.18.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}`, podCIDR: cidr(i) });
+  }
+  return maxPods === undefined ? out : out.map((n) => ({ ...n, maxPods }));
 }
 
 export const DEFAULT_ZONE = 'kind';

@@ -11,8 +11,22 @@ import type { KubeObject, StoredObject, StoreEvent } from './types.ts';
 
 export type StoreListener = (event: StoreEvent) => void;
 
+/** A change about to be committed, as a backend writes it down. */
+export type StoreWrite =
+  | { type: 'put'; key: string; object: StoredObject }
+  | { type: 'delete'; key: string; namespace: string; name: string };
+
+/**
+ * Where committed changes are kept beyond the process (etcd's role). `write` runs
+ * before the change becomes visible: if it throws, the change did not happen.
+ */
+export interface StoreBackend {
+  write(change: StoreWrite, revision: number): void;
+}
+
 export interface StoreOptions {
   clock: Clock;
+  backend?: StoreBackend;
   /** How many changes are kept for watch resumption; older resourceVersions get 410. */
   historySize?: number;
   newUid?: () => string;
@@ -45,12 +59,29 @@ export class Store {
   private readonly buckets = new Map<string, Map<string, Map<string, StoredObject>>>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
+  private readonly backend: StoreBackend | undefined;
   private revision = 1;
 
   constructor(options: StoreOptions) {
     this.clock = options.clock;
+    this.backend = options.backend;
     this.historySize = options.historySize ?? 20_000;
     this.newUid = options.newUid ?? randomUUID;
+  }
+
+  /**
+   * Fill an empty store with objects kept from an earlier run, before anyone reads or
+   * watches it. No events: the history starts empty at `revision`, so a watch from an
+   * older resourceVersion gets 410 and lists again, as after an etcd compaction.
+   */
+  restore(objects: Iterable<{ key: string; object: StoredObject }>, revision: number): void {
+    if (this.listeners.size > 0 || this.buckets.size > 0 || this.history.length > 0) throw new Error('store.restore on a store already in use');
+    let highest = revision;
+    for (const { key, object } of objects) {
+      this.put(key, deepFreeze(clone(object)));
+      highest = Math.max(highest, Number(object.metadata.resourceVersion) || 0);
+    }
+    this.revision = Math.max(this.revision, highest);
   }
 
   /** The current global resourceVersion. */
@@ -117,7 +148,8 @@ export class Store {
     const obj = clone(input) as StoredObject;
     obj.metadata.uid = obj.metadata.uid || this.newUid();
     obj.metadata.creationTimestamp = obj.metadata.creationTimestamp || new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
-    obj.metadata.resourceVersion = String(++this.revision);
+    obj.metadata.resourceVersion = String(this.revision + 1);
+    this.commit({ type: 'put', key, object: obj });
     this.put(key, deepFreeze(obj));
     this.emit({ type: 'ADDED', resource: key, object: obj, resourceVersion: this.revision });
     return clone(obj);
@@ -140,7 +172,8 @@ export class Store {
     const obj = clone(input) as StoredObject;
     obj.metadata.uid = old.metadata.uid;
     obj.metadata.creationTimestamp = old.metadata.creationTimestamp;
-    obj.metadata.resourceVersion = String(++this.revision);
+    obj.metadata.resourceVersion = String(this.revision + 1);
+    this.commit({ type: 'put', key, object: obj });
     this.put(key, deepFreeze(obj));
     this.emit({ type: 'MODIFIED', resource: key, object: obj, old, resourceVersion: this.revision });
     return clone(obj);
@@ -153,12 +186,13 @@ export class Store {
       const { group, plural } = groupOf(key);
       throw notFound(plural, group, name);
     }
+    this.commit({ type: 'delete', key, namespace: namespace ?? '', name });
     const names = this.bucket(key).get(namespace ?? '');
     names?.delete(name);
     if (names?.size === 0) this.bucket(key).delete(namespace ?? '');
     // A DELETED event carries the object at a new resourceVersion, as etcd3 does.
     const gone = clone(old);
-    gone.metadata.resourceVersion = String(++this.revision);
+    gone.metadata.resourceVersion = String(this.revision);
     deepFreeze(gone);
     this.emit({ type: 'DELETED', resource: key, object: gone, old, resourceVersion: this.revision });
     return clone(gone);
@@ -179,6 +213,12 @@ export class Store {
     const out: StoreEvent[] = [];
     for (const e of this.history) if (e.resourceVersion > resourceVersion) out.push(e);
     return out;
+  }
+
+  /** Write the change through the backend (which may refuse it), then take its revision. */
+  private commit(change: StoreWrite): void {
+    this.backend?.write(change, this.revision + 1);
+    this.revision++;
   }
 
   private find(key: string, namespace: string | undefined, name: string): StoredObject | undefined {

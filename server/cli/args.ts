@@ -9,6 +9,12 @@ export type Command =
   | { readonly name: 'sim'; readonly rest: readonly string[] }
   | { readonly name: 'grade'; readonly rest: readonly string[] }
   | { readonly name: 'users add'; readonly user: string; readonly role?: Role }
+  | { readonly name: 'users list' }
+  | { readonly name: 'users tokens'; readonly userId: number }
+  | { readonly name: 'users revoke'; readonly tokenId: number }
+  | { readonly name: 'users disable' | 'users enable'; readonly userId: number }
+  | { readonly name: 'users role'; readonly userId: number; readonly role: Role }
+  | { readonly name: 'classes add'; readonly className: string; readonly owner: string }
   | { readonly name: 'help' }
   | { readonly name: 'version' };
 
@@ -16,6 +22,12 @@ type Role = 'learner' | 'instructor' | 'admin';
 const role = z.enum(['learner', 'instructor', 'admin']);
 // A local user name: what `users add` keys the account on (`local:<name>`).
 const userName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'expected a user name of letters, digits and . _ @ - (at most 64)');
+
+// A row id as `users list` / `users tokens` print it.
+const rowId = z.string().regex(/^[1-9][0-9]{0,14}$/).transform(Number);
+
+// A class name as instructors write it ("Networking 101, week 3").
+const className = z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]+$/u);
 
 const operand = z.string().refine((s) => s !== '' && !s.startsWith('-'), 'expected a directory, not an option');
 
@@ -33,6 +45,15 @@ const CommandLine = z.union([
   z
     .tuple([z.literal('users'), z.literal('add'), userName, z.literal('--role'), role])
     .transform(([, , user, , r]): Command => ({ name: 'users add', user, role: r })),
+  z.tuple([z.literal('users'), z.literal('list')]).transform((): Command => ({ name: 'users list' })),
+  z.tuple([z.literal('users'), z.literal('tokens'), rowId]).transform(([, , userId]): Command => ({ name: 'users tokens', userId })),
+  z.tuple([z.literal('users'), z.literal('revoke'), rowId]).transform(([, , tokenId]): Command => ({ name: 'users revoke', tokenId })),
+  z.tuple([z.literal('users'), z.literal('disable'), rowId]).transform(([, , userId]): Command => ({ name: 'users disable', userId })),
+  z.tuple([z.literal('users'), z.literal('enable'), rowId]).transform(([, , userId]): Command => ({ name: 'users enable', userId })),
+  z.tuple([z.literal('users'), z.literal('role'), rowId, role]).transform(([, , userId, r]): Command => ({ name: 'users role', userId, role: r })),
+  z
+    .tuple([z.literal('classes'), z.literal('add'), className, z.literal('--owner'), userName])
+    .transform(([, , name, , owner]): Command => ({ name: 'classes add', className: name, owner })),
   z.tuple([z.enum(['help', '--help', '-h'])]).transform((): Command => ({ name: 'help' })),
   z.tuple([z.enum(['version', '--version', '-v'])]).transform((): Command => ({ name: 'version' })),
 ]);
@@ -61,14 +82,47 @@ function describe(argv: readonly string[]): string {
     if (second === 'list') return `exercises list takes no arguments, got ${JSON.stringify(rest.join(' '))}`;
     return second === undefined ? 'exercises: missing subcommand (list or validate)' : `exercises: unknown subcommand ${JSON.stringify(second)}`;
   }
-  if (first === 'users') {
-    if (second !== 'add') return second === undefined ? 'users: missing subcommand (add)' : `users: unknown subcommand ${JSON.stringify(second)}`;
-    const [name, flag, value, ...extra] = rest;
-    if (name === undefined) return 'users add: missing NAME';
-    if (!userName.safeParse(name).success) return `users add: ${JSON.stringify(name)} is not a valid user name (letters, digits and . _ @ -, at most 64)`;
-    if (flag !== undefined && flag !== '--role') return `users add: unknown option ${JSON.stringify(flag)}`;
-    if (flag !== undefined && !role.safeParse(value).success) return `users add: --role expects learner, instructor or admin, got ${JSON.stringify(value ?? '')}`;
-    return `users add: unexpected ${JSON.stringify(extra.join(' '))}`;
+  if (first === 'users') return describeUsers(second, rest);
+  if (first === 'classes') {
+    if (second !== 'add') return second === undefined ? 'classes: missing subcommand (add)' : `classes: unknown subcommand ${JSON.stringify(second)}`;
+    const [name, flag, owner] = rest;
+    if (name === undefined || !className.safeParse(name).success) return 'classes add: expected a class NAME of 1 to 100 characters';
+    if (flag !== '--owner') return 'classes add: expected --owner USER (an instructor made with `kubelab users add USER --role instructor`)';
+    if (!userName.safeParse(owner).success) return `classes add: ${JSON.stringify(owner ?? '')} is not a valid user name`;
+    return `classes add: unexpected ${JSON.stringify(rest.slice(3).join(' '))}`;
   }
   return `unknown command ${JSON.stringify(first)}`;
+}
+
+const USERS_SUBCOMMANDS = 'add, list, tokens, revoke, disable, enable or role';
+
+function describeUsers(sub: string | undefined, rest: readonly string[]): string {
+  if (sub === undefined) return `users: missing subcommand (${USERS_SUBCOMMANDS})`;
+  const extra = (n: number) => `users ${sub}: unexpected ${JSON.stringify(rest.slice(n).join(' '))}`;
+  const badId = (what: string, value: string | undefined) =>
+    value === undefined ? `users ${sub}: missing ${what}` : `users ${sub}: ${what} must be a number as \`kubelab users ${what === 'TOKEN_ID' ? 'tokens' : 'list'}\` prints it, got ${JSON.stringify(value)}`;
+  switch (sub) {
+    case 'add': {
+      const [name, flag, value, ...more] = rest;
+      if (name === undefined) return 'users add: missing NAME';
+      if (!userName.safeParse(name).success) return `users add: ${JSON.stringify(name)} is not a valid user name (letters, digits and . _ @ -, at most 64)`;
+      if (flag !== undefined && flag !== '--role') return `users add: unknown option ${JSON.stringify(flag)}`;
+      if (flag !== undefined && !role.safeParse(value).success) return `users add: --role expects learner, instructor or admin, got ${JSON.stringify(value ?? '')}`;
+      return `users add: unexpected ${JSON.stringify(more.join(' '))}`;
+    }
+    case 'list':
+      return extra(0);
+    case 'tokens':
+    case 'disable':
+    case 'enable':
+      return rowId.safeParse(rest[0]).success ? extra(1) : badId('USER_ID', rest[0]);
+    case 'revoke':
+      return rowId.safeParse(rest[0]).success ? extra(1) : badId('TOKEN_ID', rest[0]);
+    case 'role':
+      if (!rowId.safeParse(rest[0]).success) return badId('USER_ID', rest[0]);
+      if (!role.safeParse(rest[1]).success) return `users role: ROLE must be learner, instructor or admin, got ${JSON.stringify(rest[1] ?? '')}`;
+      return extra(2);
+    default:
+      return `users: unknown subcommand ${JSON.stringify(sub)} (${USERS_SUBCOMMANDS})`;
+  }
 }

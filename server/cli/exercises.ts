@@ -77,7 +77,7 @@ async function kindOf(p: string): Promise<'file' | 'dir' | 'missing'> {
   }
 }
 
-function table(rows: readonly (readonly string[])[]): string {
+export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows.reduce<number[]>(
     (acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, cell.length)),
     [],

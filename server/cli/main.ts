@@ -11,6 +11,8 @@ import { processIo, type Io } from './io.ts';
 import { serve } from './serve.ts';
 import { USAGE } from './usage.ts';
 import { addUser } from './users.ts';
+import { addClass } from './classes.ts';
+import { runAccountCommand } from './accounts.ts';
 
 /** Exit codes: 0 ok, 1 the work found problems or failed, 2 bad usage or configuration. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -28,8 +30,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await listExercises(io);
       case 'exercises validate':
         return await validateExercises(io, command.dirs);
+      case 'classes add':
+        return await addClass(io, { name: command.className, owner: command.owner });
       case 'users add':
         return await addUser(io, { name: command.user, ...(command.role ? { role: command.role } : {}) });
+      case 'users list':
+      case 'users tokens':
+      case 'users revoke':
+      case 'users disable':
+      case 'users enable':
+      case 'users role':
+        return await runAccountCommand(io, command);
       // Loaded on demand: the simulator and the graders are large, and other
       // commands must start (and work) without them.
       case 'sim':

@@ -1,12 +1,15 @@
 // `kubelab serve`: the production entry. Everything about listening, signals and
 // shutdown lives here; the app itself is built by buildApp like in every test.
 import { buildApp } from '../app.ts';
-import { loadCatalog } from '../catalog/loader.ts';
-import { loadConfig } from '../config/config.ts';
-import { databaseFile, openDatabase } from '../db/database.ts';
+import { loadCatalog, type Catalog } from '../catalog/loader.ts';
+import { loadConfig, type Config } from '../config/config.ts';
+import { ClusterUnavailableError } from '../cluster/connect.ts';
+import { databaseFile, embeddedStateFile, openDatabase } from '../db/database.ts';
 import { startPlatform, type Platform } from '../platform.ts';
+import { DataDirBusyError, lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { CliError } from './errors.ts';
 import type { Io } from './io.ts';
+import { assertCanListen } from './port-check.ts';
 import { prepareDatabase } from './startup.ts';
 
 /** How long in-flight requests get to finish after SIGTERM before we give up. */
@@ -20,12 +23,48 @@ export interface ServeOptions {
 export async function serve(io: Io, options: ServeOptions = {}): Promise<number> {
   const config = loadConfig(io.env, { cwd: io.cwd });
   const catalog = await loadCatalog(config.exercisesDir);
+  // Nothing that changes state runs before these two: the data directory is ours alone,
+  // and the port is free. A second server must leave the first one's world untouched.
+  const lock = takeDataDir(config.dataDir);
+  try {
+    await assertCanListen(config.host, config.port);
+  } catch (error) {
+    lock.release();
+    throw listenError(error, `${config.host}:${config.port}`);
+  }
+  try {
+    return await serveLocked(config, catalog, lock, options);
+  } finally {
+    lock.release();
+  }
+}
+
+function takeDataDir(dataDir: string): DataDirLock {
+  try {
+    return lockDataDir(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirBusyError) throw new CliError(error.message, 1, { cause: error });
+    throw error;
+  }
+}
+
+async function serveLocked(config: Config, catalog: Catalog, lock: DataDirLock, options: ServeOptions): Promise<number> {
   const db = openDatabase(databaseFile(config.dataDir));
   let platform: Platform | undefined;
   try {
     // Attempts a dead process left running are marked interrupted before the grading queue starts.
     const report = prepareDatabase(db, config);
-    platform = await startPlatform({ config, db, catalog, onError: (message) => process.stderr.write(`${message}\n`) });
+    platform = await startPlatform({
+      config,
+      db,
+      catalog,
+      // The embedded cluster keeps its state beside the database: a restart brings back
+      // every learner's namespace, and the kubeconfigs they downloaded keep working.
+      embedded: { startOptions: { stateFile: embeddedStateFile(config.dataDir) } },
+      onError: (message) => process.stderr.write(`${message}\n`),
+    }).catch((error: unknown) => {
+      throw error instanceof ClusterUnavailableError ? new CliError(error.message, 1, { cause: error }) : error;
+    });
     const app = await buildApp({ config, db, catalog, platform });
     app.log.info(
       {
@@ -52,6 +91,8 @@ export async function serve(io: Io, options: ServeOptions = {}): Promise<number>
       await app.close();
       throw listenError(error, `${config.host}:${config.port}`);
     }
+    const bound = app.server.address();
+    if (bound !== null && typeof bound === 'object') lock.setPort(bound.port);
 
     const signal = await stop;
     app.log.info({ signal }, 'kubelab shutting down');

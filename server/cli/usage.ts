@@ -9,6 +9,15 @@ Commands:
                                (default: the catalog); exit 1 on any problem
   users add NAME [--role R]    create (or find) a user and print a new API token
                                (R: learner (default), instructor, admin)
+  users list                   every user: id, name, role, status, last seen
+  users tokens USER_ID         a user's API tokens (never the secret)
+  users revoke TOKEN_ID        revoke an API token; it stops working at once
+  users disable USER_ID        switch an account off: sessions end, tokens refused
+  users enable USER_ID         switch it on again
+  users role USER_ID ROLE      make a user a learner, instructor or admin
+  classes add NAME --owner USER
+                               create a class owned by USER (an instructor) with
+                               every exercise, and print its join link
   sim [...]                    run the embedded cluster on its own
   grade EXERCISE [...]         grade a namespace once (exit 0 passed, 1 failed, 2 error)
   help                         show this help

@@ -5,6 +5,11 @@ import { KubeClusterClient } from './client.ts';
 import { kubeConfigFromFile, kubeConfigFromString } from './kubeconfig.ts';
 import type { ClusterClient } from './types.ts';
 
+/** The cluster cannot be reached or started for a reason the operator can fix. */
+export class ClusterUnavailableError extends Error {
+  override readonly name = 'ClusterUnavailableError';
+}
+
 export type ClusterConnectConfig = { mode: 'embedded' } | { mode: 'kubeconfig'; kubeconfig: string };
 
 export interface ConnectedCluster {
@@ -29,8 +34,10 @@ export async function connectCluster(config: ClusterConnectConfig, options: Embe
     return { client: new KubeClusterClient(kc), mode: 'kubeconfig', kubeconfig: kc.exportConfig(), close: async () => {} };
   }
   // Imported lazily: a server pointed at a real cluster never loads the simulator.
-  const { startCluster } = await import('../../kubesim/index.ts');
-  const sim = await startCluster(options.startOptions);
+  const { startCluster, ClusterStartError } = await import('../../kubesim/index.ts');
+  const sim = await startCluster(options.startOptions).catch((error: unknown) => {
+    throw error instanceof ClusterStartError ? new ClusterUnavailableError(`the embedded cluster cannot start: ${error.message}`, { cause: error }) : error;
+  });
   const client = new KubeClusterClient(kubeConfigFromString(sim.kubeconfig, { source: 'embedded cluster kubeconfig' }));
   return { client, mode: 'embedded', kubeconfig: sim.kubeconfig, close: () => sim.close() };
 }

@@ -50,6 +50,25 @@ export interface Verdict {
   readonly score: number;
 }
 
+/** A learner's standing on one exercise, from their finished attempts. */
+export const ExerciseProgress = z.object({
+  exercise_id: z.string(),
+  attempts: z.number().int().nonnegative(),
+  best_score: z.number().nullable(),
+  max_score: z.number().nullable(),
+  passed: z.number().int().min(0).max(1),
+  last_at: timestamp,
+});
+const parseProgress = ExerciseProgress.transform((r) => ({
+  exerciseId: r.exercise_id,
+  attempts: r.attempts,
+  bestScore: r.best_score,
+  maxScore: r.max_score,
+  passed: r.passed === 1,
+  lastAt: r.last_at,
+}));
+export type ExerciseProgress = z.output<typeof parseProgress>;
+
 export class AttemptsRepo {
   readonly #now: () => number;
   readonly #insert: Database.Statement;
@@ -59,6 +78,7 @@ export class AttemptsRepo {
   readonly #start: Database.Statement;
   readonly #finish: Database.Statement;
   readonly #interrupt: Database.Statement;
+  readonly #progress: Database.Statement;
 
   constructor(sqlite: Database.Database, now: () => number) {
     this.#now = now;
@@ -79,9 +99,23 @@ export class AttemptsRepo {
       `UPDATE attempts SET status = 'finished', result = @result, score = @score, finished_at = @now
        WHERE id = @id AND status IN ('queued', 'running') RETURNING *`,
     );
+    // An `error` attempt is not a grade, so it never sets the best score.
+    this.#progress = sqlite.prepare(
+      `SELECT exercise_id, count(*) AS attempts,
+              max(CASE WHEN result IN ('passed', 'failed') THEN score END) AS best_score,
+              max(max_score) AS max_score,
+              coalesce(max(result = 'passed'), 0) AS passed,
+              max(created_at) AS last_at
+       FROM attempts WHERE user_id = ? GROUP BY exercise_id`,
+    );
     this.#interrupt = sqlite.prepare(
       `UPDATE attempts SET status = 'interrupted', finished_at = @now WHERE status IN ('queued', 'running') RETURNING *`,
     );
+  }
+
+  /** Per exercise the learner tried: attempts, best score (graded ones only), passed or not. */
+  progressForUser(userId: number): ExerciseProgress[] {
+    return this.#progress.all(userId).map((row) => parseProgress.parse(row));
   }
 
   create(attempt: NewAttempt): Attempt {

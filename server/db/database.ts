@@ -5,8 +5,11 @@ import Database from 'better-sqlite3';
 import { AttemptsRepo } from './attempts.ts';
 import { AuditRepo } from './audit.ts';
 import { CheckResultsRepo } from './checkResults.ts';
+import { ClassesRepo } from './classes.ts';
+import { ClassResultsRepo } from './class-results.ts';
 import { EnvironmentsRepo } from './environments.ts';
 import { migrate, readMigrations } from './migrate.ts';
+import { SessionsRepo } from './sessions.ts';
 import { defaultRandomBytes, TokensRepo } from './tokens.ts';
 import { UsersRepo } from './users.ts';
 
@@ -26,6 +29,9 @@ export interface Db {
   readonly attempts: AttemptsRepo;
   readonly checkResults: CheckResultsRepo;
   readonly audit: AuditRepo;
+  readonly sessions: SessionsRepo;
+  readonly classes: ClassesRepo;
+  readonly classResults: ClassResultsRepo;
   /** Runs `fn` in one IMMEDIATE transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   /** true when the database answers a query (readiness). */
@@ -55,14 +61,18 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   }
 
   const users = new UsersRepo(sqlite, now);
+  const randomBytes = options.randomBytes ?? defaultRandomBytes;
   const ping = sqlite.prepare('SELECT 1 AS ok');
   return {
     users,
-    tokens: new TokensRepo(sqlite, { now, randomBytes: options.randomBytes ?? defaultRandomBytes, users }),
+    tokens: new TokensRepo(sqlite, { now, randomBytes, users }),
     environments: new EnvironmentsRepo(sqlite, now),
     attempts: new AttemptsRepo(sqlite, now),
     checkResults: new CheckResultsRepo(sqlite, now),
     audit: new AuditRepo(sqlite, now),
+    sessions: new SessionsRepo(sqlite, { now, randomBytes, users }),
+    classes: new ClassesRepo(sqlite, { now, randomBytes }),
+    classResults: new ClassResultsRepo(sqlite),
     transaction: (fn) => sqlite.transaction(fn).immediate(),
     ping: () => sqlite.open && ping.get() !== undefined,
     sqlite,
@@ -76,4 +86,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
 /** Where the database lives inside KUBELAB_DATA_DIR. */
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, 'kubelab.db');
+}
+
+/** The embedded cluster's own SQLite file (its etcd), beside kubelab's database. */
+export function embeddedStateFile(dataDir: string): string {
+  return path.join(dataDir, 'embedded-cluster.db');
 }

@@ -6,3 +6,5 @@ export type { Environment, EnvironmentStatus, NewEnvironment } from './environme
 export type { Attempt, AttemptStatus, AttemptResult, NewAttempt, Verdict } from './attempts.ts';
 export type { CheckResult, CheckStatus, NewCheckResult } from './checkResults.ts';
 export type { AuditEntry, NewAuditEntry } from './audit.ts';
+export type { Session, SessionVia } from './sessions.ts';
+export type { Class, NewClass } from './classes.ts';

@@ -40,6 +40,7 @@ describe('users', () => {
       email: 'alice@example.edu',
       role: 'learner',
       createdAt: clock,
+      disabledAt: null,
     });
     expect(db.users.select(alice.id)).toEqual(alice);
     expect(db.users.selectByExternalKey('local:alice')).toEqual(alice);
@@ -92,6 +93,30 @@ describe('api tokens', () => {
     expect(auth?.user).toEqual(alice);
     expect(auth?.token.lastUsedAt).toBe(clock);
     expect(db.tokens.select(token.id).lastUsedAt).toBe(clock);
+  });
+
+  it('writes last_used_at at most once a minute per token', () => {
+    const alice = learner();
+    const { plaintext, token } = db.tokens.createToken(alice.id, 'poller', []);
+    const first = clock;
+    db.tokens.authenticate(plaintext);
+    clock += 59_999;
+    expect(db.tokens.authenticate(plaintext)?.token.lastUsedAt).toBe(first);
+    expect(db.tokens.select(token.id).lastUsedAt).toBe(first);
+    clock += 1;
+    expect(db.tokens.authenticate(plaintext)?.token.lastUsedAt).toBe(clock);
+    expect(db.tokens.select(token.id).lastUsedAt).toBe(clock);
+  });
+
+  it('a disabled user’s tokens and sessions open nothing; enabling restores the tokens only if not revoked', () => {
+    const alice = learner();
+    const { plaintext } = db.tokens.createToken(alice.id, 'ci', []);
+    const { secret } = db.sessions.create(alice.id, 'token');
+    db.users.setDisabled(alice.id, true);
+    expect(db.tokens.authenticate(plaintext)).toBeUndefined();
+    expect(db.sessions.authenticate(secret)).toBeUndefined();
+    db.users.setDisabled(alice.id, false);
+    expect(db.tokens.authenticate(plaintext)?.user.id).toBe(alice.id);
   });
 
   it('never writes the plaintext to the database files', () => {

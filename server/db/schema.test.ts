@@ -12,6 +12,8 @@ import { CheckResultRow } from './checkResults.ts';
 import { openDatabase, type Db } from './database.ts';
 import { EnvironmentRow } from './environments.ts';
 import { migrate, readMigrations } from './migrate.ts';
+import { ClassMemberRow, ClassRow } from './classes.ts';
+import { SessionRow } from './sessions.ts';
 import { ApiTokenRow } from './tokens.ts';
 import { UserRow } from './users.ts';
 
@@ -22,6 +24,9 @@ const TABLES: Record<string, z.ZodObject> = {
   attempts: AttemptRow,
   check_results: CheckResultRow,
   audit_log: AuditRow,
+  sessions: SessionRow,
+  classes: ClassRow,
+  class_members: ClassMemberRow,
 };
 
 const ColumnInfo = z.object({ name: z.string(), type: z.string(), notnull: z.number(), pk: z.number() });

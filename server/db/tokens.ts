@@ -11,6 +11,9 @@ import type { User, UsersRepo } from './users.ts';
 /** Every kubelab token starts with this, so leaked ones are easy to scan for. */
 export const TOKEN_PREFIX = 'klb_';
 
+/** How stale a token's last_used_at may be: it is written at most this often. */
+export const LAST_USED_PRECISION_MS = 60_000;
+
 export const Scope = z.string().regex(/^[a-z][a-z0-9_:.-]{0,63}$/, 'expected a scope like "grades:read"');
 export const Scopes = z.array(Scope).max(64);
 
@@ -99,7 +102,7 @@ export class TokensRepo {
     return this.#store(userId, name, plaintext, scopes, undefined);
   }
 
-  /** The user a presented token belongs to, unless it is unknown, revoked or expired. */
+  /** The user a presented token belongs to, unless it is unknown, revoked or expired, or the user is disabled. */
   authenticate(plaintext: string): Authenticated | undefined {
     // Imported secrets may have any shape, so only absurd lengths are refused early.
     if (plaintext.length === 0 || plaintext.length > 1024) return undefined;
@@ -108,8 +111,16 @@ export class TokensRepo {
     const token = parseToken.parse(row);
     const now = this.#now();
     if (token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) return undefined;
-    this.#touch.run(now, token.id);
-    return { user: this.#users.select(token.userId), token: { ...token, lastUsedAt: now } };
+    const user = this.#users.select(token.userId);
+    // A disabled account's tokens stay as they are (enabling restores them) but open nothing.
+    if (user.disabledAt !== null) return undefined;
+    // "Last used" is for people deciding what to revoke: a minute's precision is plenty,
+    // and a script polling every second should not write the database every second.
+    if (token.lastUsedAt === null || now - token.lastUsedAt >= LAST_USED_PRECISION_MS) {
+      this.#touch.run(now, token.id);
+      return { user, token: { ...token, lastUsedAt: now } };
+    }
+    return { user, token };
   }
 
   select(tokenId: number): ApiToken {

@@ -15,6 +15,8 @@ export const UserRow = z.object({
   email: z.string().nullable(),
   role: Role,
   created_at: timestamp,
+  /** Set while an admin has switched the account off (0003_accounts). */
+  disabled_at: timestamp.nullable(),
 });
 
 const parseUser = UserRow.transform((r) => ({
@@ -24,8 +26,18 @@ const parseUser = UserRow.transform((r) => ({
   email: r.email,
   role: r.role,
   createdAt: r.created_at,
+  disabledAt: r.disabled_at,
 }));
 export type User = z.output<typeof parseUser>;
+
+const parseUserWithActivity = UserRow.extend({ last_seen_at: timestamp.nullable() }).transform((r) => ({
+  ...parseUser.parse(r),
+  lastSeenAt: r.last_seen_at,
+}));
+/** A user with the latest time one of their tokens or sessions was used, if ever. */
+export type UserWithActivity = z.output<typeof parseUserWithActivity>;
+
+const Count = z.object({ n: z.number().int().nonnegative() });
 
 export interface NewUser {
   /** Identity outside kubelab, e.g. `local:alice` or `lti:<iss>#<sub>`. */
@@ -43,6 +55,12 @@ export class UsersRepo {
   readonly #all: Database.Statement;
   readonly #upsert: Database.Statement;
   readonly #setRole: Database.Statement;
+  readonly #setDisabled: Database.Statement;
+  readonly #page: Database.Statement;
+  readonly #pageOfLearnersOf: Database.Statement;
+  readonly #withActivity: Database.Statement;
+  readonly #isLearnerOf: Database.Statement;
+  readonly #activeAdmins: Database.Statement;
 
   constructor(sqlite: Database.Database, now: () => number) {
     this.#now = now;
@@ -64,6 +82,28 @@ export class UsersRepo {
        RETURNING *`,
     );
     this.#setRole = sqlite.prepare('UPDATE users SET role = ? WHERE id = ? RETURNING *');
+    // Disabling twice keeps the first time; enabling clears it.
+    this.#setDisabled = sqlite.prepare(
+      `UPDATE users SET disabled_at = CASE WHEN @disabled THEN coalesce(disabled_at, @now) END
+       WHERE id = @id RETURNING *`,
+    );
+    // Keyset pagination by id: stable while users are added, no OFFSET scan. Last seen
+    // is the latest token use or session request, whichever is later (both are written
+    // at most once a minute, so this is minute-precise).
+    const withActivity = `SELECT u.*, nullif(max(
+         coalesce((SELECT max(last_used_at) FROM api_tokens WHERE user_id = u.id), -1),
+         coalesce((SELECT max(last_seen_at) FROM sessions WHERE user_id = u.id), -1)
+       ), -1) AS last_seen_at
+       FROM users u`;
+    // An instructor's reach: learners in at least one class the instructor owns.
+    const learnerOf = `u.role = 'learner' AND EXISTS (
+         SELECT 1 FROM class_members m JOIN classes c ON c.id = m.class_id
+         WHERE m.user_id = u.id AND c.owner_user_id = @owner)`;
+    this.#page = sqlite.prepare(`${withActivity} WHERE u.id > @after ORDER BY u.id LIMIT @limit`);
+    this.#pageOfLearnersOf = sqlite.prepare(`${withActivity} WHERE u.id > @after AND ${learnerOf} ORDER BY u.id LIMIT @limit`);
+    this.#withActivity = sqlite.prepare(`${withActivity} WHERE u.id = ?`);
+    this.#isLearnerOf = sqlite.prepare(`SELECT 1 AS yes FROM users u WHERE u.id = @user AND ${learnerOf}`);
+    this.#activeAdmins = sqlite.prepare(`SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL`);
   }
 
   create(user: NewUser): User {
@@ -105,6 +145,40 @@ export class UsersRepo {
     const row = this.#setRole.get(role, userId);
     if (row === undefined) throw new NotFoundError('user', userId);
     return parseUser.parse(row);
+  }
+
+  /** Switches the account off (its tokens and sessions stop working) or on again. */
+  setDisabled(userId: number, disabled: boolean): User {
+    const row = this.#setDisabled.get({ id: userId, disabled: disabled ? 1 : 0, now: this.#now() });
+    if (row === undefined) throw new NotFoundError('user', userId);
+    return parseUser.parse(row);
+  }
+
+  /**
+   * Users by id after `after` (0 for the first page), with when each was last seen;
+   * with `learnersOf`, only learners in a class that user owns.
+   */
+  page(options: { after: number; limit: number; learnersOf?: number | undefined }): UserWithActivity[] {
+    const rows = options.learnersOf === undefined
+      ? this.#page.all({ after: options.after, limit: options.limit })
+      : this.#pageOfLearnersOf.all({ after: options.after, limit: options.limit, owner: options.learnersOf });
+    return rows.map((row) => parseUserWithActivity.parse(row));
+  }
+
+  selectWithActivity(userId: number): UserWithActivity {
+    const row = this.#withActivity.get(userId);
+    if (row === undefined) throw new NotFoundError('user', userId);
+    return parseUserWithActivity.parse(row);
+  }
+
+  /** Whether the user is a learner in at least one class `ownerId` owns. */
+  isLearnerOf(ownerId: number, userId: number): boolean {
+    return this.#isLearnerOf.get({ owner: ownerId, user: userId }) !== undefined;
+  }
+
+  /** Admins whose accounts are switched on. */
+  countActiveAdmins(): number {
+    return Count.parse(this.#activeAdmins.get()).n;
   }
 
   #params(user: NewUser) {

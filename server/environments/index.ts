@@ -28,6 +28,7 @@ export function createEnvironmentService(deps: EnvironmentDeps): EnvironmentServ
     exercise: deps.exercise,
     now: deps.now ?? Date.now,
     ttlMs: deps.config.namespaceTtlMs,
+    ttlFor: (userId, exerciseId) => deps.db.classes.environmentTtlFor(userId, exerciseId),
     maxEnvironments: deps.config.maxEnvironments,
     maxEnvironmentsPerLearner: deps.config.maxEnvironmentsPerLearner,
   });

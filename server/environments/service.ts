@@ -35,6 +35,8 @@ export interface EnvironmentServiceOptions {
   exercise: (id: string) => ExerciseSetup | undefined;
   now: () => number;
   ttlMs: number;
+  /** A longer or shorter lifetime for this learner's environment (a class's setting), if any. */
+  ttlFor?: (userId: number, exerciseId: string) => number | undefined;
   maxEnvironments: number;
   maxEnvironmentsPerLearner: number;
   /** Delay between polls while a namespace terminates. Default: setTimeout. */
@@ -92,6 +94,10 @@ export class EnvironmentService {
     return env;
   }
 
+  private ttl(userId: number, exerciseId: string): number {
+    return this.o.ttlFor?.(userId, exerciseId) ?? this.o.ttlMs;
+  }
+
   get(userId: number, exerciseId: string): Environment {
     this.exerciseOf(exerciseId);
     return this.require(userId, exerciseId);
@@ -118,7 +124,7 @@ export class EnvironmentService {
 
   /** Limits and the row in one transaction, so concurrent learners cannot overshoot the total. */
   private claim(userId: number, exerciseId: string, namespace: string, existing: Environment | undefined): { env: Environment; created: boolean } {
-    const expiresAt = this.o.now() + this.o.ttlMs;
+    const expiresAt = this.o.now() + this.ttl(userId, exerciseId);
     return this.o.db.transaction(() => {
       const current = this.repo.selectOptionalByNamespace(namespace) ?? existing;
       if (current && current.status !== 'deleted' && current.status !== 'deleting') return { env: current, created: false };
@@ -161,6 +167,18 @@ export class EnvironmentService {
     return { kubeconfig: learnerKubeconfig({ server: this.o.learnerServer ?? this.o.cluster.server, namespace: env.namespace, token }), environment: env };
   }
 
+  /**
+   * A short-lived kubeconfig for kubelab's own watches on the learner's behalf (the live
+   * view): the learner's ServiceAccount, so RBAC keeps it inside their namespace, at the
+   * address kubelab itself reaches the cluster.
+   */
+  async watchKubeconfig(userId: number, exerciseId: string): Promise<{ namespace: string; kubeconfig: string; validForMs: number }> {
+    this.exerciseOf(exerciseId);
+    const env = this.requireReady(userId, exerciseId);
+    const { token } = await this.o.cluster.createToken(env.namespace, LEARNER_SERVICE_ACCOUNT, MIN_TOKEN_SECONDS);
+    return { namespace: env.namespace, kubeconfig: learnerKubeconfig({ server: this.o.cluster.server, namespace: env.namespace, token }), validForMs: (MIN_TOKEN_SECONDS - 60) * 1000 };
+  }
+
   /** Delete the namespace, wait until it is gone, and build it again from scratch. */
   reset(userId: number, exerciseId: string): Promise<Environment> {
     const exercise = this.exerciseOf(exerciseId);
@@ -185,7 +203,7 @@ export class EnvironmentService {
     this.exerciseOf(exerciseId);
     return this.forLearner(userId, async () => {
       const env = this.requireReady(userId, exerciseId);
-      const expiresAt = this.o.now() + this.o.ttlMs;
+      const expiresAt = this.o.now() + this.ttl(userId, exerciseId);
       await labelExpiry(this.o.cluster, env.namespace, expiresAt);
       this.repo.extend(env.id, expiresAt);
       return this.kubeconfig(userId, exerciseId);

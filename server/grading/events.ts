@@ -6,9 +6,19 @@ import type { CheckResult } from '../db/checkResults.ts';
 export type AttemptEvent = { type: 'check'; result: CheckResult } | { type: 'attempt'; attempt: Attempt };
 
 type Listener = (event: AttemptEvent) => void;
+type AnyListener = (attemptId: number, event: AttemptEvent) => void;
 
 export class AttemptEvents {
   readonly #listeners = new Map<number, Set<Listener>>();
+  readonly #everything = new Set<AnyListener>();
+
+  /** Every attempt's events (the instructor dashboard filters them by class). */
+  subscribeAll(listener: AnyListener): () => void {
+    this.#everything.add(listener);
+    return () => {
+      this.#everything.delete(listener);
+    };
+  }
 
   subscribe(attemptId: number, listener: Listener): () => void {
     let set = this.#listeners.get(attemptId);
@@ -25,5 +35,6 @@ export class AttemptEvents {
 
   publish(attemptId: number, event: AttemptEvent): void {
     for (const listener of [...(this.#listeners.get(attemptId) ?? [])]) listener(event);
+    for (const listener of [...this.#everything]) listener(attemptId, event);
   }
 }

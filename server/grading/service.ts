@@ -47,8 +47,11 @@ export class GradingService {
   readonly #o: GradingServiceOptions;
   readonly #queue: ConcurrencyQueue;
   readonly events = new AttemptEvents();
-  /** userId → their attempt in flight. */
-  readonly #inFlight = new Map<number, { attemptId: number; done: Promise<void> }>();
+  /**
+   * "userId/exerciseId" → the attempt in flight. Keyed by exercise too: a learner may
+   * grade two exercises at once, and a second click on the same one gets the running attempt.
+   */
+  readonly #inFlight = new Map<string, { attemptId: number; done: Promise<void> }>();
 
   constructor(options: GradingServiceOptions) {
     this.#o = options;
@@ -61,10 +64,11 @@ export class GradingService {
     return exercise;
   }
 
-  /** Queue a grade of the learner's environment; returns the attempt already in flight if there is one. */
+  /** Queue a grade of the learner's environment; returns this exercise's attempt already in flight if there is one. */
   start(userId: number, exerciseId: string): { attempt: Attempt; existing: boolean } {
     const exercise = this.#exercise(exerciseId);
-    const current = this.#inFlight.get(userId);
+    const key = `${userId}/${exercise.id}`;
+    const current = this.#inFlight.get(key);
     if (current) return { attempt: this.#o.db.attempts.select(current.attemptId), existing: true };
     const environment = this.#o.environment(userId, exerciseId);
     const maxScore = exercise.checks.reduce((sum, c) => sum + c.points, 0);
@@ -72,8 +76,8 @@ export class GradingService {
     const done = this.#queue
       .run(() => this.#run(attempt.id, exercise, environment.namespace))
       .catch((error: unknown) => this.#o.onFailure?.(attempt.id, error))
-      .finally(() => this.#inFlight.delete(userId));
-    this.#inFlight.set(userId, { attemptId: attempt.id, done });
+      .finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, { attemptId: attempt.id, done });
     return { attempt, existing: false };
   }
 

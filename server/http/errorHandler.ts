@@ -101,10 +101,17 @@ export function frameworkErrorHandler(error: unknown, request: FastifyRequest, r
   sendError(error, request, reply);
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/**
+ * `htmlNotFound`, when given, answers browsers (Accept: text/html) outside /api with a
+ * page instead of the JSON error shape.
+ */
+export function registerErrorHandling(app: FastifyInstance, htmlNotFound?: (request: FastifyRequest, reply: FastifyReply) => string): void {
   app.setErrorHandler((error: unknown, request, reply) => sendError(error, request, reply));
 
   app.setNotFoundHandler((request, reply) => {
+    if (htmlNotFound && !request.url.startsWith('/api/') && /\btext\/html\b/.test(String(request.headers.accept ?? ''))) {
+      return reply.code(404).type('text/html; charset=utf-8').send(htmlNotFound(request, reply));
+    }
     // The path only: a query string may carry a token.
     const path = request.url.split('?')[0] ?? '';
     const body: ErrorResponse = {

@@ -1,6 +1,6 @@
 // `kubelab serve` as a real process: it comes up on a free port, serves the API,
 // and exits 0 on SIGTERM after closing cleanly.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:net';
@@ -53,6 +53,9 @@ describe('kubelab serve on a busy port', () => {
       });
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toBe(`kubelab: cannot listen on 127.0.0.1:${address.port}: the port is in use (set PORT)`);
+      // Found out before anything changed state: no database, no cluster was started.
+      expect(existsSync(path.join(dataDir, 'kubelab.db'))).toBe(false);
+      expect(existsSync(path.join(dataDir, 'embedded-cluster.db'))).toBe(false);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

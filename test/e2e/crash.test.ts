@@ -116,8 +116,9 @@ describe('a server killed mid-grade', () => {
     expect(body.checks.map((c) => c.checkId).sort()).toEqual([...shown].sort());
     expect(body.checks.every((c) => c.status === 'pass')).toBe(true);
 
-    // The embedded cluster started afresh: the environment is rebuilt, and a new attempt starts.
-    expect((await api(second.url, 'PUT', `/exercises/${EXERCISE}/environment`)).status).toBe(201);
+    // The embedded cluster kept its state: the environment is still there (200, not
+    // created again), the learner's objects with it, and a new attempt starts.
+    expect((await api(second.url, 'PUT', `/exercises/${EXERCISE}/environment`)).status).toBe(200);
     expect((await api(second.url, 'POST', `/exercises/${EXERCISE}/environment/apply`, solution)).status).toBe(200);
     const again = await api(second.url, 'POST', `/exercises/${EXERCISE}/attempts`);
     expect(again.status).toBe(202);

@@ -19,7 +19,7 @@ async function buildEnvironmentApp(): Promise<FastifyInstance> {
   fastify.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(fastify);
   const service = h.service({ maxEnvironmentsPerLearner: 2 });
-  await fastify.register(environmentRoutes, { prefix: '/api/v1', service, authenticate: (token) => h.db.tokens.authenticate(token)?.user });
+  await fastify.register(environmentRoutes, { prefix: '/api/v1', service, authenticate: { bearer: (token) => h.db.tokens.authenticate(token)?.user, session: () => undefined } });
   await fastify.ready();
   return fastify;
 }

@@ -33,8 +33,8 @@ export interface GraderBench {
 
 let counter = 0;
 
-export async function startGraderBench(seed: number): Promise<GraderBench> {
-  const sim = await startCluster({ seed });
+export async function startGraderBench(seed: number, cluster: { maxPodsPerNode?: number } = {}): Promise<GraderBench> {
+  const sim = await startCluster({ seed, ...cluster });
   const admin = new KubeClusterClient(kubeConfigFromString(sim.kubeconfig));
   const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
   const engine = new GradingEngine({ client: admin, kubeconfig: sim.kubeconfig, timing: SIM_TIMING });

@@ -50,13 +50,14 @@ beforeAll(async () => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  await app.register(gradingRoutes, { prefix: '/api/v1', grading, catalog: h.catalog, authenticate: (token) => h.db.tokens.authenticate(token)?.user });
+  await app.register(gradingRoutes, { prefix: '/api/v1', grading, catalog: h.catalog, authenticate: { bearer: (token) => h.db.tokens.authenticate(token)?.user, session: () => undefined } });
   await app.ready();
   alice = learner('alice');
   bob = learner('bob');
   const exercise = h.catalog.byId('clusterip-basics')!;
   await environments.ensure(alice.id, 'clusterip-basics');
   await environments.apply(alice.id, 'clusterip-basics', exercise.solution.map((m) => stringify(m.object)).join('---\n'));
+  await environments.ensure(alice.id, 'multi-port');
 });
 afterAll(async () => {
   await grading?.drain();
@@ -91,7 +92,13 @@ describe('grading routes', () => {
     attemptId = attempt.id;
     const second = await app.inject({ method: 'POST', url: '/api/v1/exercises/clusterip-basics/attempts', headers: auth(alice) });
     expect(second.statusCode).toBe(200);
-    expect(second.json().attempt.id).toBe(attemptId);
+    expect(second.json()).toMatchObject({ started: false, attempt: { id: attemptId, exerciseId: 'clusterip-basics' } });
+    expect(first.json().started).toBe(true);
+    // Another exercise while the first one grades: its own attempt, not the one in flight.
+    const other = await app.inject({ method: 'POST', url: '/api/v1/exercises/multi-port/attempts', headers: auth(alice) });
+    expect(other.statusCode).toBe(202);
+    expect(other.json()).toMatchObject({ started: true, attempt: { exerciseId: 'multi-port' } });
+    expect(other.json().attempt.id).not.toBe(attemptId);
     const unsubscribe = grading.events.subscribe(attemptId, (event) => {
       if (event.type === 'check') storedWhenPublished.push(h.db.checkResults.listForAttempt(attemptId).some((r) => r.checkId === event.result.checkId));
     });

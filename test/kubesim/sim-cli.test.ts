@@ -29,6 +29,20 @@ describe('kubelab sim', () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it('--state-file: a second sim on the same file is refused with one sentence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-cli-'));
+    const state = join(dir, 'state.db');
+    const first = execa('node', ['bin/kubelab.js', 'sim', '--port', '0', '--kubeconfig-out', join(dir, 'a'), '--state-file', state], { reject: false });
+    await new Promise<void>((resolve, reject) => {
+      first.stdout?.on('data', (c: Buffer) => { if (c.toString().includes('kubesim ready at')) resolve(); });
+      first.then((r) => reject(new Error(`sim exited early: ${String(r.stderr)}`)), reject);
+    });
+    const second = await execa('node', ['bin/kubelab.js', 'sim', '--port', '0', '--kubeconfig-out', join(dir, 'b'), '--state-file', state], { reject: false });
+    expect([second.exitCode, second.stderr]).toEqual([1, `kubelab sim: the embedded cluster's state file ${state} is in use by another process`]);
+    first.kill('SIGTERM');
+    expect((await first).exitCode).toBe(0);
+  });
+
   it('refuses bad arguments with usage and exit 2', async () => {
     const r = await execa('node', ['bin/kubelab.js', 'sim', '--port', 'abc'], { reject: false });
     expect(r.exitCode).toBe(2);

@@ -52,6 +52,7 @@ export function kubeletController(ctx: ControllerContext): Controller {
       let state = pods.get(pod.metadata.uid);
       if (!state) {
         if (phaseDone(pod)) return;
+        if (rejectedForRoom(pod, node)) return;
         state = create(pod, nodeName);
       }
       const now = ctx.clock.now();
@@ -74,7 +75,7 @@ export function kubeletController(ctx: ControllerContext): Controller {
         return;
       }
       if (!state.podIP && now >= state.sandboxAt) {
-        state.podIP = ipam.allocate(ctx.store, nodeName, node.podCIDR);
+        state.podIP = ipam.allocate(ctx.store, nodeName, node.podCIDR, state.preferredIP && { ip: state.preferredIP, uid: pod.metadata.uid });
         for (const c of state.containers) c.dueAt = now;
       }
       const withIP = () => {
@@ -96,6 +97,27 @@ export function kubeletController(ctx: ControllerContext): Controller {
       if (next !== undefined) ctx.runner.enqueueAfter(self, key, next - now);
     },
   };
+
+  /**
+   * The kubelet's own admission: a Pod bound to a node that already runs its max-pods
+   * (bound by hand with nodeName, past the scheduler) is rejected and Failed, reason
+   * OutOfpods. Restored Pods (a restart) were admitted before and are kept.
+   * Source: pkg/kubelet/lifecycle/predicate.go (Admit, "Node didn't have enough resource").
+   */
+  function rejectedForRoom(pod: StoredObject, node: { name: string; maxPods?: number }): boolean {
+    if (rec(pod.status)?.containerStatuses !== undefined) return false;
+    const capacity = node.maxPods ?? 110;
+    let used = 0;
+    // Active Pods only: those whose containers all ended hold no slot.
+    for (const st of pods.values()) if (st.nodeName === node.name && !st.containers.every((c) => c.stage === 'done')) used++;
+    if (used < capacity) return false;
+    const why = `Node didn't have enough resource: pods, requested: 1, used: ${used}, capacity: ${capacity}`;
+    const rejected = structuredClone(pod);
+    rejected.status = { phase: 'Failed', reason: 'OutOfpods', message: `Pod was rejected: ${why}`, startTime: timestamp(ctx.clock.now()) };
+    event(pod, undefined, 'OutOfpods', why, 'Warning');
+    ctx.client.updateIfChanged('pods', rejected);
+    return true;
+  }
 
   function forget(uid: string): void {
     pods.delete(uid);
@@ -141,8 +163,43 @@ export function kubeletController(ctx: ControllerContext): Controller {
         probes: {},
       })),
     };
+    if (rec(pod.status)?.containerStatuses !== undefined) afterReboot(pod, state, now);
     pods.set(pod.metadata.uid, state);
     return state;
+  }
+
+  /**
+   * A Pod that already ran here before this kubelet started: the cluster was restarted
+   * from its state file, as a node reboots. The sandbox is made again (the same IP when
+   * it is still free), and every container that had been created starts again with its
+   * restart count one higher and its last state "Unknown", exit code 255: what a real
+   * kubelet reports after a reboot. Back-off starts over (it lives in kubelet memory).
+   */
+  function afterReboot(pod: StoredObject, state: PodState, now: number): void {
+    const before = rec(pod.status) ?? {};
+    state.startTime = str(before.startTime) ?? state.startTime;
+    state.preferredIP = str(before.podIP);
+    const statuses = recs(before.containerStatuses);
+    for (const c of state.containers) {
+      const prior = statuses.find((x) => x.name === c.name);
+      if (!prior) continue;
+      c.restartCount = num(prior.restartCount) ?? 0;
+      const last = rec(rec(prior.lastState)?.terminated);
+      const containerID = str(prior.containerID);
+      if (containerID) {
+        c.restartCount++;
+        const running = rec(rec(prior.state)?.running);
+        const ended = rec(rec(prior.state)?.terminated);
+        const ts = timestamp(now);
+        c.lastTerminated = { exitCode: 255, reason: 'Unknown', startedAt: str(running?.startedAt) ?? str(ended?.startedAt) ?? ts, finishedAt: ts, containerID };
+      } else if (last) {
+        c.lastTerminated = {
+          exitCode: num(last.exitCode) ?? 0, reason: str(last.reason) ?? 'Unknown',
+          startedAt: str(last.startedAt) ?? '', finishedAt: str(last.finishedAt) ?? '', containerID: str(last.containerID) ?? '',
+        };
+      }
+    }
+    if (state.preferredIP) event(pod, undefined, 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
   }
 
   function event(pod: StoredObject, c: ContainerState | undefined, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {

@@ -52,6 +52,8 @@ export interface PodState {
   nodeName: string;
   sandboxAt: number;
   podIP?: string;
+  /** The IP this Pod had before the cluster restarted, reused when still free. */
+  preferredIP?: string;
   startTime: string;
   containers: ContainerState[];
   deletingAt?: number;

@@ -1,34 +1,91 @@
-// Minimal bearer authentication for the environment routes: the token is looked up by
-// the injected function (the db's hashed API tokens) and never logged or echoed. It runs
-// onRequest, before any validation, so an anonymous caller learns nothing but 401.
+// Who is calling a learner route: an API token (`Authorization: Bearer`) for scripts and
+// LMSs, or the portal's session cookie for browsers. Both resolve to one user. A
+// cookie-authenticated request that changes state must also carry the session's CSRF
+// token in `x-csrf-token`, since a browser attaches cookies to cross-site requests too.
+// It runs onRequest, before any validation, so an anonymous caller learns nothing but 401.
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 
-export type Authenticate = (token: string) => { id: number } | undefined;
+export const SESSION_COOKIE = 'kubelab_session';
+export const CSRF_HEADER = 'x-csrf-token';
 
-const BEARER = /^Bearer ([\x21-\x7e]{1,1024})$/;
-
-function learnerOf(request: FastifyRequest, authenticate: Authenticate): { id: number } {
-  const header = request.headers.authorization;
-  const match = typeof header === 'string' ? BEARER.exec(header) : null;
-  if (!match) throw new UnauthorizedError('send your API token as "Authorization: Bearer <token>"');
-  const user = authenticate(match[1]!);
-  if (!user) throw new UnauthorizedError('unknown, expired or revoked API token');
-  return user;
+/** Who a request acts as: enough to scope data (id) and to check a role. */
+export interface Caller {
+  readonly id: number;
+  readonly role: 'learner' | 'instructor' | 'admin';
 }
 
-const learners = new WeakMap<FastifyRequest, { id: number }>();
+export interface Authenticate {
+  /** The user of an API token, unless it is unknown, revoked or expired. */
+  bearer(token: string): Caller | undefined;
+  /** The user of a session cookie and its CSRF token, unless ended or expired. */
+  session(secret: string): { user: Caller; csrfToken: string } | undefined;
+}
 
-/** Adds the hook to this (encapsulated) plugin's routes only. */
+const BEARER = /^Bearer ([\x21-\x7e]{1,1024})$/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The session cookie's value, if the request carries one (needs @fastify/cookie). */
+export function sessionSecretOf(request: FastifyRequest): string | undefined {
+  const value = request.cookies?.[SESSION_COOKIE];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function callerOf(request: FastifyRequest, authenticate: Authenticate): Caller {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!match) throw new UnauthorizedError('send your API token as "Authorization: Bearer <token>"');
+    const user = authenticate.bearer(match[1]!);
+    if (!user) throw new UnauthorizedError('unknown, expired or revoked API token');
+    return user;
+  }
+  const secret = sessionSecretOf(request);
+  if (secret === undefined) throw new UnauthorizedError('sign in, or send your API token as "Authorization: Bearer <token>"');
+  const found = authenticate.session(secret);
+  if (!found) throw new UnauthorizedError('your session has ended: sign in again');
+  if (!SAFE_METHODS.has(request.method)) {
+    const presented = request.headers[CSRF_HEADER];
+    if (typeof presented !== 'string' || !sameSecret(presented, found.csrfToken)) {
+      throw new ForbiddenError(`a signed-in browser must send the page's CSRF token in ${CSRF_HEADER}`);
+    }
+  }
+  return found.user;
+}
+
+const callers = new WeakMap<FastifyRequest, Caller>();
+
+/** Any signed-in user, acting on their own work. Adds the hook to this (encapsulated) plugin's routes only. */
 export function requireLearner(app: FastifyInstance, authenticate: Authenticate): void {
   app.addHook('onRequest', async (request) => {
-    learners.set(request, learnerOf(request, authenticate));
+    callers.set(request, callerOf(request, authenticate));
   });
 }
 
-/** The authenticated caller; only valid inside routes behind requireLearner. */
-export function currentLearner(request: FastifyRequest): { id: number } {
-  const learner = learners.get(request);
-  if (!learner) throw new UnauthorizedError();
-  return learner;
+/**
+ * Instructors and admins only. A learner gets 403: they are signed in, the route exists,
+ * and saying so leaks nothing (what a class holds is still scoped per route).
+ */
+export function requireStaff(app: FastifyInstance, authenticate: Authenticate): void {
+  app.addHook('onRequest', async (request) => {
+    const caller = callerOf(request, authenticate);
+    if (caller.role === "learner") throw new ForbiddenError('this is for instructors: your account is a learner’s');
+    callers.set(request, caller);
+  });
 }
+
+/** The authenticated caller; only valid inside routes behind requireLearner or requireStaff. */
+export function currentLearner(request: FastifyRequest): Caller {
+  const caller = callers.get(request);
+  if (!caller) throw new UnauthorizedError();
+  return caller;
+}
+
+export const currentCaller = currentLearner;

@@ -28,6 +28,17 @@ export const ExtendResponse = z.object({
   kubeconfig: z.string(),
 });
 
+export const ResetResponse = z.object({
+  environment: EnvironmentView,
+  /**
+   * Always true: a reset builds the namespace again with a new ServiceAccount, so a
+   * kubeconfig downloaded before it answers "Unauthorized". Use the one below.
+   */
+  kubeconfigChanged: z.literal(true),
+  /** The new kubeconfig; null when the environment did not come back ready (see environment.error). */
+  kubeconfig: z.string().nullable(),
+});
+
 export const ApplyBody = z.union([
   z.string().describe('YAML, one or more documents (Content-Type: text/yaml or application/yaml)'),
   z.strictObject({ yaml: z.string() }),

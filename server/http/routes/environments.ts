@@ -8,7 +8,7 @@ import type { EnvironmentService } from '../../environments/service.ts';
 import { applyRoutes } from './apply.ts';
 import { currentLearner, requireLearner, type Authenticate } from './environments-auth.ts';
 import { translated } from './environments-errors.ts';
-import { EnvironmentResponse, environmentView, ExerciseParams, ExtendResponse } from './environments-schemas.ts';
+import { EnvironmentResponse, environmentView, ExerciseParams, ExtendResponse, ResetResponse } from './environments-schemas.ts';
 
 export interface EnvironmentRoutesOptions {
   service: EnvironmentService;
@@ -58,11 +58,19 @@ export const environmentRoutes: FastifyPluginAsyncZod<EnvironmentRoutesOptions> 
   );
 
   app.post(`${base}/reset`, {
-    schema: { tags, summary: 'Delete everything in your environment and start the exercise over', params: ExerciseParams, querystring: NoQuery, response: { 200: EnvironmentResponse, ...errors } },
+    schema: {
+      tags,
+      summary: 'Delete everything in your environment and start the exercise over; the old kubeconfig stops working, the new one is returned',
+      params: ExerciseParams,
+      querystring: NoQuery,
+      response: { 200: ResetResponse, ...errors },
+    },
   }, async (request) =>
     translated(async () => {
       const learner = currentLearner(request);
-      return { environment: environmentView(await service.reset(learner.id, request.params.id)) };
+      const environment = await service.reset(learner.id, request.params.id);
+      const kubeconfig = environment.status === 'ready' ? (await service.kubeconfig(learner.id, request.params.id)).kubeconfig : null;
+      return { environment: environmentView(environment), kubeconfigChanged: true as const, kubeconfig };
     }),
   );
 

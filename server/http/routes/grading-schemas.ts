@@ -40,6 +40,9 @@ export const AttemptView = z
 export type AttemptView = z.infer<typeof AttemptView>;
 
 export const AttemptResponse = z.object({ attempt: AttemptView, checks: z.array(CheckResultView) });
+export const StartAttemptResponse = AttemptResponse.extend({
+  started: z.boolean().describe('true: this request started the attempt (202); false: the attempt already running for this exercise is returned (200)'),
+});
 export const AttemptListResponse = z.object({ attempts: z.array(AttemptView) });
 
 export function attemptView(a: Attempt): AttemptView {

@@ -10,7 +10,7 @@ import { ErrorResponse, NoQuery } from '../schemas/common.ts';
 import { currentLearner, requireLearner, type Authenticate } from './environments-auth.ts';
 import { toHttpError } from './environments-errors.ts';
 import { ExerciseParams } from './environments-schemas.ts';
-import { AttemptListResponse, AttemptParams, AttemptResponse, attemptView, checkResultView } from './grading-schemas.ts';
+import { AttemptListResponse, AttemptParams, AttemptResponse, StartAttemptResponse, attemptView, checkResultView } from './grading-schemas.ts';
 
 export interface GradingRoutesOptions {
   grading: GradingService;
@@ -46,7 +46,7 @@ export const gradingRoutes: FastifyPluginAsyncZod<GradingRoutesOptions> = async 
       summary: 'Check my work: grade your environment for this exercise (returns the attempt in flight if there is one)',
       params: ExerciseParams,
       querystring: NoQuery,
-      response: { 200: AttemptResponse, 202: AttemptResponse, ...errors },
+      response: { 200: StartAttemptResponse, 202: StartAttemptResponse, ...errors },
     },
   }, async (request, reply) =>
     translated(() => {
@@ -56,6 +56,7 @@ export const gradingRoutes: FastifyPluginAsyncZod<GradingRoutesOptions> = async 
       return reply.code(existing ? 200 : 202).send({
         attempt: attemptView(view?.attempt ?? attempt),
         checks: (view?.results ?? []).map((r) => checkResultView(catalog, attempt.exerciseId, r)),
+        started: !existing,
       });
     }),
   );
