@@ -11,7 +11,7 @@ import type { StoredObject, StoreEvent } from '../../core/types.ts';
 import type { ControllerContext } from '../context.ts';
 import type { Controller } from '../runner.ts';
 import { at, rec, recs, str, strMap, strs, timestamp } from '../util/obj.ts';
-import { controllerRef, isActive, objKey, podCondition, setCondition, splitKey } from './helpers.ts';
+import { controllerRef, isActive, isTerminal, objKey, podCondition, setCondition, splitKey } from './helpers.ts';
 
 function tolerates(tolerations: Record<string, unknown>[], taint: Record<string, unknown>): boolean {
   return tolerations.some((t) => {
@@ -132,7 +132,9 @@ export function schedulerController(ctx: ControllerContext): Controller {
       const byNode = new Map<string, StoredObject[]>();
       for (const p of ctx.store.scan('pods')) {
         const on = str(at(p, 'spec', 'nodeName'));
-        if (on && isActive(p)) byNode.set(on, [...(byNode.get(on) ?? []), p]);
+        // A terminating Pod still holds its slot until it is gone (the scheduler cache keeps
+        // it until the delete event), or the kubelet would refuse the newcomer with OutOfpods.
+        if (on && !isTerminal(p)) byNode.set(on, [...(byNode.get(on) ?? []), p]);
       }
       const onNode = (node: Node) => byNode.get(node.metadata.name) ?? [];
       const reasons: string[] = [];

@@ -38,7 +38,7 @@ export function kubeletController(ctx: ControllerContext): Controller {
       const pod = ctx.store.get('pods', namespace, name);
       for (const [uid, st] of pods) {
         // Forget Pods that are gone (or replaced by a new Pod of the same name).
-        if (!pod || (uid !== pod.metadata.uid && st.key === key)) forget(uid);
+        if (st.key === key && (!pod || uid !== pod.metadata.uid)) forget(uid);
       }
       if (!pod) return;
       const nodeName = str(at(pod, 'spec', 'nodeName'));
