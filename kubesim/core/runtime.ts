@@ -8,7 +8,9 @@ import type { KubeObject } from './types.ts';
 export type StartResult =
   | { state: 'running' }
   /** The process exited (e.g. postgres without POSTGRES_PASSWORD): exit code, reason, log lines. */
-  | { state: 'exited'; exitCode: number; reason: string; logs: string[] };
+  | { state: 'exited'; exitCode: number; reason: string; logs: string[] }
+  /** The kubelet could not build the container's config (a missing Secret, ConfigMap or key): nothing was created. */
+  | { state: 'configError'; message: string };
 
 export interface ProbeResult {
   success: boolean;
