@@ -21,6 +21,8 @@ export interface ProbeResult {
 export interface ContainerRuntime {
   /** Whether the image exists (unknown images end in ErrImagePull / ImagePullBackOff). */
   canPull(image: string): boolean;
+  /** Whether the registry knows the repository (false: "pull access denied" rather than a tag "not found"). */
+  hasRepository?(image: string): boolean;
   /** Start the named container of a Pod that already has its IP and node assigned. */
   start(pod: KubeObject, containerName: string): StartResult;
   /** Stop the container (Pod deleted or restarted). */

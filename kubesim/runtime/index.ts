@@ -14,7 +14,7 @@ import { ContainerConfigError, containerEnv, kubeletEnv, processArgv } from './e
 import { ExecServer } from './exec/ws.ts';
 import { execInContainer, type ExecOutcome } from './exec/run.ts';
 import { containerFiles, podHostname } from './files.ts';
-import { imageFor } from './images/catalog.ts';
+import { imageFor, repositoryExists } from './images/catalog.ts';
 import type { Io } from './images/types.ts';
 import { serveLogs } from './logs/serve.ts';
 import { Network } from './net/system.ts';
@@ -152,6 +152,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const runtime: Runtime = {
     network,
     canPull: (image) => imageFor(image) !== undefined,
+    hasRepository: repositoryExists,
     start,
     stop,
     probe(podObj, name, probe): ProbeResult {

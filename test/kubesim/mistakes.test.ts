@@ -247,3 +247,37 @@ spec:
     await until(ns, 'pod/web', '.status.phase', 'Running');
   });
 });
+
+describe('image tags', () => {
+  it('pulls published tags and ends a mistyped tag or repository in ImagePullBackOff with the registry error', async () => {
+    const ns = await namespace();
+    await apply(ns, `apiVersion: v1
+kind: Pod
+metadata: {name: good}
+spec:
+  containers: [{name: web, image: "nginx:1.14.2"}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bad-tag}
+spec:
+  containers: [{name: web, image: "nginx:1.161"}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bad-repo}
+spec:
+  containers: [{name: web, image: "my-frontend:latest"}]
+`);
+    await until(ns, 'pod/good', '.status.phase', 'Running');
+    await until(ns, 'pod/bad-tag', waitingReason, 'ImagePullBackOff');
+    await until(ns, 'pod/bad-repo', waitingReason, 'ImagePullBackOff');
+    expect((await k('-n', ns, 'get', 'pod', 'bad-tag', '--no-headers')).stdout).toMatch(/^bad-tag\s+0\/1\s+(ImagePullBackOff|ErrImagePull)\s+0\s+\d+s$/);
+    const tag = await k('-n', ns, 'describe', 'pod', 'bad-tag');
+    const ref = 'docker.io/library/nginx:1.161';
+    expect(tag.stdout).toContain(`Failed to pull image "nginx:1.161": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`);
+    expect(tag.stdout).toMatch(/Warning\s+Failed\s+.*kubelet\s+Error: ErrImagePull$/m);
+    const repo = await k('-n', ns, 'describe', 'pod', 'bad-repo');
+    expect(repo.stdout).toContain('failed to resolve reference "docker.io/library/my-frontend:latest": pull access denied, repository does not exist or may require authorization');
+  });
+});

@@ -348,11 +348,15 @@ export function kubeletController(ctx: ControllerContext): Controller {
             c.dueAt = now;
           } else {
             const ref = normalizeImage(c.image);
-            const detail = `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
-            event(pod, c, 'Failed', `Failed to pull image "${c.image}": ${detail}`, 'Warning');
+            // containerd's resolver: a missing tag is NotFound; a missing repository is
+            // Docker Hub's 401, which it reports as pull access denied.
+            const denied = ctx.runtime.hasRepository?.(c.image) === false;
+            const why = denied ? 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed' : `${ref}: not found`;
+            const message = `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${why}`;
+            event(pod, c, 'Failed', `Failed to pull image "${c.image}": rpc error: code = ${denied ? 'Unknown' : 'NotFound'} desc = ${message}`, 'Warning');
             event(pod, c, 'Failed', 'Error: ErrImagePull', 'Warning');
             c.waitingReason = 'ErrImagePull';
-            c.waitingMessage = `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+            c.waitingMessage = message;
             c.stage = 'errImagePull';
             c.dueAt = now + ctx.pace.containerStartMs;
           }
