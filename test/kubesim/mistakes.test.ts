@@ -249,7 +249,7 @@ spec:
 });
 
 describe('image tags', () => {
-  it('pulls published tags and ends a mistyped tag or repository in ImagePullBackOff with the registry error', async () => {
+  it('pulls published tags, ends a mistyped tag or repository in ImagePullBackOff with the registry error, an unparsable name in InvalidImageName', async () => {
     const ns = await namespace();
     await apply(ns, `apiVersion: v1
 kind: Pod
@@ -268,6 +268,12 @@ kind: Pod
 metadata: {name: bad-repo}
 spec:
   containers: [{name: web, image: "my-frontend:latest"}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bad-name}
+spec:
+  containers: [{name: web, image: "Nginx:1.28"}]
 `);
     await until(ns, 'pod/good', '.status.phase', 'Running');
     await until(ns, 'pod/bad-tag', waitingReason, 'ImagePullBackOff');
@@ -279,5 +285,10 @@ spec:
     expect(tag.stdout).toMatch(/Warning\s+Failed\s+.*kubelet\s+Error: ErrImagePull$/m);
     const repo = await k('-n', ns, 'describe', 'pod', 'bad-repo');
     expect(repo.stdout).toContain('failed to resolve reference "docker.io/library/my-frontend:latest": pull access denied, repository does not exist or may require authorization');
+
+    await until(ns, 'pod/bad-name', waitingReason, 'InvalidImageName');
+    const name = await k('-n', ns, 'describe', 'pod', 'bad-name');
+    expect(name.stdout).toMatch(/Warning\s+InspectFailed\s+.*kubelet\s+Failed to apply default image tag "Nginx:1\.28": couldn't parse image name "Nginx:1\.28": invalid reference format: repository name \(library\/Nginx\) must be lowercase$/m);
+    expect(name.stdout).toMatch(/Warning\s+Failed\s+.*kubelet\s+Error: InvalidImageName$/m);
   });
 });

@@ -11,7 +11,7 @@ import type { ControllerContext } from '../context.ts';
 import { objKey, splitKey } from '../controllers/helpers.ts';
 import type { Controller } from '../runner.ts';
 import { at, num, rec, recs, str, timestamp } from '../util/obj.ts';
-import { hexOf, normalizeImage } from './images.ts';
+import { hexOf, invalidImageName, normalizeImage } from './images.ts';
 import { PodIPAM } from './podip.ts';
 import { backoffSeconds, type ContainerState, type PodState } from './state.ts';
 import { buildStatus } from './status.ts';
@@ -327,7 +327,17 @@ export function kubeletController(ctx: ControllerContext): Controller {
       const spec = specOf(pod, c.name);
       const policy = str(spec.imagePullPolicy) ?? 'IfNotPresent';
       switch (c.stage) {
-        case 'pull':
+        case 'pull': {
+          const invalid = invalidImageName(c.image);
+          if (invalid) {
+            // EnsureImageExists fails before any pull; each sync tries again.
+            event(pod, c, 'InspectFailed', invalid, 'Warning');
+            event(pod, c, 'Failed', 'Error: InvalidImageName', 'Warning');
+            c.waitingReason = 'InvalidImageName';
+            c.waitingMessage = invalid;
+            c.dueAt = now + sec(SYNC_RETRY_SECONDS);
+            break;
+          }
           if (policy !== 'Always' && ctx.runtime.canPull(c.image)) {
             // kind preloads the lesson images: IfNotPresent finds them on the node.
             event(pod, c, 'Pulled', `Container image "${c.image}" already present on machine`);
@@ -339,6 +349,7 @@ export function kubeletController(ctx: ControllerContext): Controller {
             c.dueAt = now + ctx.pace.imagePullMs;
           }
           break;
+        }
         case 'pulling':
           if (ctx.runtime.canPull(c.image)) {
             const took = `${(ctx.pace.imagePullMs / 1000).toFixed(3)}s`;
