@@ -145,11 +145,13 @@ const PARAM_SCHEMAS = {
     port: portNumber.optional(),
     workload: workloadRef,
   }),
-  // A readiness probe is configured on `container` (default: every container).
+  // A readiness probe is configured on `container`; with `service`, on the container
+  // that serves the Service's port (sidecars need none); with neither, on every container.
   'readiness-probe': z.strictObject({
     kind: z.enum(['Deployment', 'StatefulSet']),
     name: objectName,
     container: labelName.optional(),
+    service: objectName.optional(),
   }),
   // Run with KUBECONFIG and NAMESPACE set; exit 0 = pass; last stdout line = message.
   script: z.strictObject({

@@ -26,7 +26,13 @@ export const serviceCheck: CheckFn<CheckParams<'service'>> = async (params, obse
   const spec = svc.spec;
   const headless = spec.clusterIP === 'None';
   const problems: string[] = [];
-  if (params.type !== undefined && spec.type !== params.type) problems.push(`${name} is of type ${spec.type}; expected ${params.type}`);
+  if (params.type !== undefined && spec.type !== params.type) {
+    // A NodePort or LoadBalancer Service has a cluster IP too, but also opens ports outside the cluster.
+    const also = params.type === 'ClusterIP' && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')
+      ? ` (a ${spec.type} Service has a cluster IP too, but also exposes the port on every node${spec.type === 'LoadBalancer' ? ' and through a load balancer' : ''})`
+      : '';
+    problems.push(`${name} is of type ${spec.type}; it must be ${params.type}${also}`);
+  }
   if (params.headless === true && !headless) {
     problems.push(`${name} is not headless: it has the cluster IP ${spec.clusterIP ?? '(none yet)'}; a headless Service sets clusterIP: None`);
   }

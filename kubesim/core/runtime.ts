@@ -8,7 +8,9 @@ import type { KubeObject } from './types.ts';
 export type StartResult =
   | { state: 'running' }
   /** The process exited (e.g. postgres without POSTGRES_PASSWORD): exit code, reason, log lines. */
-  | { state: 'exited'; exitCode: number; reason: string; logs: string[] };
+  | { state: 'exited'; exitCode: number; reason: string; logs: string[] }
+  /** The kubelet could not build the container's config (a missing Secret, ConfigMap or key): nothing was created. */
+  | { state: 'configError'; message: string };
 
 export interface ProbeResult {
   success: boolean;
@@ -19,6 +21,8 @@ export interface ProbeResult {
 export interface ContainerRuntime {
   /** Whether the image exists (unknown images end in ErrImagePull / ImagePullBackOff). */
   canPull(image: string): boolean;
+  /** Whether the registry knows the repository (false: "pull access denied" rather than a tag "not found"). */
+  hasRepository?(image: string): boolean;
   /** Start the named container of a Pod that already has its IP and node assigned. */
   start(pod: KubeObject, containerName: string): StartResult;
   /** Stop the container (Pod deleted or restarted). */

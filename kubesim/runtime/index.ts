@@ -10,11 +10,11 @@ import type { ContainerRuntime, ProbeResult, StartResult } from '../core/runtime
 import type { Store } from '../core/store.ts';
 import type { KubeObject, StoredObject } from '../core/types.ts';
 import { ContainerInstance, Containers } from './containers.ts';
-import { containerEnv, processArgv } from './env.ts';
+import { ContainerConfigError, containerEnv, kubeletEnv, processArgv } from './env.ts';
 import { ExecServer } from './exec/ws.ts';
 import { execInContainer, type ExecOutcome } from './exec/run.ts';
 import { containerFiles, podHostname } from './files.ts';
-import { imageFor } from './images/catalog.ts';
+import { imageFor, repositoryExists } from './images/catalog.ts';
 import type { Io } from './images/types.ts';
 import { serveLogs } from './logs/serve.ts';
 import { Network } from './net/system.ts';
@@ -82,6 +82,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (!spec) return { state: 'exited', exitCode: 128, reason: 'StartError', logs: [`container "${name}" not found in pod spec`] };
     const image = imageFor(spec.image);
     if (!image) return { state: 'exited', exitCode: 128, reason: 'StartError', logs: [`image ${spec.image} is not known to the simulated runtime`] };
+    let vars: Map<string, string>;
+    try {
+      vars = kubeletEnv(store, pod, spec);
+    } catch (e) {
+      if (e instanceof ContainerConfigError) return { state: 'configError', message: e.message };
+      throw e;
+    }
     const uid = pod.metadata.uid ?? pod.metadata.name;
     const old = containers.get(uid, name)?.current;
     if (old?.state === 'running') {
@@ -89,8 +96,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       old.terminate(stopExitCode(old), 'Completed', clock.now());
     }
     const hostname = podHostname(pod);
-    const env = containerEnv(store, pod, spec, image.env, hostname);
-    const argv = processArgv(spec, image.entrypoint, image.cmd, env);
+    const env = containerEnv(vars, image.env, hostname);
+    const argv = processArgv(spec, image.entrypoint, image.cmd, vars);
     const inst = new ContainerInstance(pod, spec, image, env, hostname, containerFiles(pod), () => clock.now());
     containers.add(uid, inst);
     const program = image.programs[(argv[0] ?? '').split('/').pop() ?? ''];
@@ -145,6 +152,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const runtime: Runtime = {
     network,
     canPull: (image) => imageFor(image) !== undefined,
+    hasRepository: repositoryExists,
     start,
     stop,
     probe(podObj, name, probe): ProbeResult {

@@ -36,8 +36,8 @@ export const ContainerSchema = z.object({
     .array(
       z.object({
         prefix: z.string().optional(),
-        configMapRef: z.object({ name: z.string() }).optional(),
-        secretRef: z.object({ name: z.string() }).optional(),
+        configMapRef: z.object({ name: z.string(), optional: z.boolean().optional() }).optional(),
+        secretRef: z.object({ name: z.string(), optional: z.boolean().optional() }).optional(),
       }),
     )
     .optional(),

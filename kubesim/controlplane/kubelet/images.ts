@@ -26,3 +26,25 @@ export function imageID(image: string): string {
   const repo = ref.replace(/[:@][^/]*$/, '');
   return `${repo}@sha256:${hexOf(ref, 64)}`;
 }
+
+// distribution/reference grammar (regexp.go): lowercase path components joined by
+// separators, an optional domain, tag and digest.
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+const REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`);
+
+/**
+ * Why the kubelet cannot even name the image (InvalidImageName), or undefined.
+ * Source: pkg/kubelet/images/image_manager.go applyDefaultImageTag;
+ *         distribution/reference normalize.go ParseNormalizedNamed
+ */
+export function invalidImageName(image: string): string | undefined {
+  const first = image.split('/')[0] ?? '';
+  const hasDomain = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const remainder = hasDomain ? image.slice(first.length + 1) : image.includes('/') ? image : `library/${image}`;
+  const remoteName = remainder.split(/[:@]/)[0] ?? '';
+  let why: string | undefined;
+  if (remoteName.toLowerCase() !== remoteName) why = `invalid reference format: repository name (${remoteName}) must be lowercase`;
+  else if (!REFERENCE.test(image)) why = 'invalid reference format';
+  return why && `Failed to apply default image tag "${image}": couldn't parse image name "${image}": ${why}`;
+}

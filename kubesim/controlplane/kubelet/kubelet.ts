@@ -11,13 +11,16 @@ import type { ControllerContext } from '../context.ts';
 import { objKey, splitKey } from '../controllers/helpers.ts';
 import type { Controller } from '../runner.ts';
 import { at, num, rec, recs, str, timestamp } from '../util/obj.ts';
-import { hexOf, normalizeImage } from './images.ts';
+import { hexOf, invalidImageName, normalizeImage } from './images.ts';
 import { PodIPAM } from './podip.ts';
 import { backoffSeconds, type ContainerState, type PodState } from './state.ts';
 import { buildStatus } from './status.ts';
+import { MOUNT_RETRY_FIRST_SECONDS, MOUNT_RETRY_MAX_SECONDS, mountFailures } from './volumes.ts';
 
 type ProbeKind = 'startupProbe' | 'readinessProbe' | 'livenessProbe';
 const PROBE_WORD: Record<ProbeKind, string> = { startupProbe: 'Startup', readinessProbe: 'Readiness', livenessProbe: 'Liveness' };
+/** The pod worker's back-off after a failed sync (pod_workers.go workerBackOffPeriod), in Kubernetes seconds. */
+const SYNC_RETRY_SECONDS = 10;
 
 export function kubeletController(ctx: ControllerContext): Controller {
   const pods = new Map<string, PodState>();
@@ -74,7 +77,7 @@ export function kubeletController(ctx: ControllerContext): Controller {
         ctx.runner.enqueueAfter(self, key, state.deletingAt - now);
         return;
       }
-      if (!state.podIP && now >= state.sandboxAt) {
+      if (!state.podIP && now >= state.sandboxAt && volumesMounted(pod, state, now)) {
         state.podIP = ipam.allocate(ctx.store, nodeName, node.podCIDR, state.preferredIP && { ip: state.preferredIP, uid: pod.metadata.uid });
         for (const c of state.containers) c.dueAt = now;
       }
@@ -117,6 +120,26 @@ export function kubeletController(ctx: ControllerContext): Controller {
     event(pod, undefined, 'OutOfpods', why, 'Warning');
     ctx.client.updateIfChanged('pods', rejected);
     return true;
+  }
+
+  /**
+   * WaitForAttachAndMount: the sandbox starts only once every Secret and ConfigMap
+   * volume can be set up; each failed attempt is a FailedMount event, retried with
+   * the volume manager's exponential back-off.
+   */
+  function volumesMounted(pod: StoredObject, state: PodState, now: number): boolean {
+    if (state.mounted) return true;
+    if (now < (state.mountRetryAt ?? 0)) return false;
+    const failures = mountFailures(ctx.store, pod);
+    if (failures.length === 0) {
+      state.mounted = true;
+      return true;
+    }
+    for (const message of failures) event(pod, undefined, 'FailedMount', message, 'Warning');
+    const tries = state.mountFailures ?? 0;
+    state.mountFailures = tries + 1;
+    state.mountRetryAt = now + sec(backoffSeconds(MOUNT_RETRY_FIRST_SECONDS, MOUNT_RETRY_MAX_SECONDS, tries));
+    return false;
   }
 
   function forget(uid: string): void {
@@ -304,7 +327,17 @@ export function kubeletController(ctx: ControllerContext): Controller {
       const spec = specOf(pod, c.name);
       const policy = str(spec.imagePullPolicy) ?? 'IfNotPresent';
       switch (c.stage) {
-        case 'pull':
+        case 'pull': {
+          const invalid = invalidImageName(c.image);
+          if (invalid) {
+            // EnsureImageExists fails before any pull; each sync tries again.
+            event(pod, c, 'InspectFailed', invalid, 'Warning');
+            event(pod, c, 'Failed', 'Error: InvalidImageName', 'Warning');
+            c.waitingReason = 'InvalidImageName';
+            c.waitingMessage = invalid;
+            c.dueAt = now + sec(SYNC_RETRY_SECONDS);
+            break;
+          }
           if (policy !== 'Always' && ctx.runtime.canPull(c.image)) {
             // kind preloads the lesson images: IfNotPresent finds them on the node.
             event(pod, c, 'Pulled', `Container image "${c.image}" already present on machine`);
@@ -316,6 +349,7 @@ export function kubeletController(ctx: ControllerContext): Controller {
             c.dueAt = now + ctx.pace.imagePullMs;
           }
           break;
+        }
         case 'pulling':
           if (ctx.runtime.canPull(c.image)) {
             const took = `${(ctx.pace.imagePullMs / 1000).toFixed(3)}s`;
@@ -325,11 +359,15 @@ export function kubeletController(ctx: ControllerContext): Controller {
             c.dueAt = now;
           } else {
             const ref = normalizeImage(c.image);
-            const detail = `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
-            event(pod, c, 'Failed', `Failed to pull image "${c.image}": ${detail}`, 'Warning');
+            // containerd's resolver: a missing tag is NotFound; a missing repository is
+            // Docker Hub's 401, which it reports as pull access denied.
+            const denied = ctx.runtime.hasRepository?.(c.image) === false;
+            const why = denied ? 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed' : `${ref}: not found`;
+            const message = `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${why}`;
+            event(pod, c, 'Failed', `Failed to pull image "${c.image}": rpc error: code = ${denied ? 'Unknown' : 'NotFound'} desc = ${message}`, 'Warning');
             event(pod, c, 'Failed', 'Error: ErrImagePull', 'Warning');
             c.waitingReason = 'ErrImagePull';
-            c.waitingMessage = `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+            c.waitingMessage = message;
             c.stage = 'errImagePull';
             c.dueAt = now + ctx.pace.containerStartMs;
           }
@@ -356,13 +394,23 @@ export function kubeletController(ctx: ControllerContext): Controller {
           c.dueAt = now;
           break;
         case 'create': {
+          c.startedAt = timestamp(now);
+          c.startedAtMs = now;
+          const result = ctx.runtime.start(withIP(), c.name);
+          if (result.state === 'configError') {
+            // startContainer: generateContainerConfig failed, nothing is created; the pod
+            // worker syncs again after its back-off (and finds the image present again).
+            c.waitingReason = 'CreateContainerConfigError';
+            c.waitingMessage = result.message;
+            event(pod, c, 'Failed', `Error: ${result.message}`, 'Warning');
+            c.stage = 'pull';
+            c.dueAt = now + sec(SYNC_RETRY_SECONDS);
+            break;
+          }
           c.containerID = `containerd://${hexOf(`${pod.metadata.uid}/${c.name}/${c.restartCount}`, 64)}`;
           c.waitingReason = undefined;
           c.waitingMessage = undefined;
           event(pod, c, 'Created', `Created container: ${c.name}`);
-          c.startedAt = timestamp(now);
-          c.startedAtMs = now;
-          const result = ctx.runtime.start(withIP(), c.name);
           event(pod, c, 'Started', `Started container ${c.name}`);
           if (result.state === 'running') {
             c.stage = 'running';
@@ -382,7 +430,7 @@ export function kubeletController(ctx: ControllerContext): Controller {
 
   function nextWake(state: PodState, now: number): number | undefined {
     let next = Number.POSITIVE_INFINITY;
-    if (!state.podIP) next = state.sandboxAt;
+    if (!state.podIP) next = Math.max(state.sandboxAt, state.mountRetryAt ?? 0);
     for (const c of state.containers) {
       next = Math.min(next, c.dueAt);
       for (const p of Object.values(c.probes)) if (p) next = Math.min(next, p.nextAt);

@@ -57,6 +57,11 @@ export interface PodState {
   startTime: string;
   containers: ContainerState[];
   deletingAt?: number;
+  /** Secret and ConfigMap volumes set up (the sandbox waits for them). */
+  mounted?: boolean;
+  /** Failed mount attempts so far, and when the volume manager tries again. */
+  mountFailures?: number;
+  mountRetryAt?: number;
 }
 
 export function backoffSeconds(base: number, max: number, attempt: number): number {

@@ -14,6 +14,7 @@ import { nodeExporterProgram } from './nodeexporter.ts';
 import { corednsProgram, curlEntrypoint, mysqlEntrypoint, pauseProgram, redisEntrypoint } from './others.ts';
 import { pgIsReady, postgresEntrypoint } from './postgres.ts';
 import { parseImageRef } from './ref.ts';
+import { tagExists } from './tags.ts';
 import type { ImageDef, Program } from './types.ts';
 
 const PATH_DEBIAN = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -65,7 +66,15 @@ function build(): ImageDef[] {
 
 const IMAGES = build();
 
+/** The image a reference pulls: a known repository with a tag its registry publishes. */
 export function imageFor(ref: string): ImageDef | undefined {
-  const { repo } = parseImageRef(ref);
+  const { repo, tag } = parseImageRef(ref);
+  if (!tagExists(repo, tag)) return undefined;
   return IMAGES.find((i) => i.repos.includes(repo));
+}
+
+/** Whether the registry has the repository at all (a wrong tag vs. a wrong name). */
+export function repositoryExists(ref: string): boolean {
+  const { repo } = parseImageRef(ref);
+  return IMAGES.some((i) => i.repos.includes(repo));
 }
