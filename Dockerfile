@@ -11,8 +11,8 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# The web UI is built when it exists; the server runs TypeScript directly through tsx.
-RUN if [ -f web/package.json ] || [ -f web/vite.config.ts ]; then npm run build --if-present; fi \
+# Compile the CLI and server into dist/ (bin/build.js); bin/kubelab.js runs it.
+RUN npm run build \
  && npm prune --omit=dev \
  # tsx is a runtime dependency; make sure pruning kept it.
  && node -e "import('tsx/esm/api')"

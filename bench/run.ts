@@ -6,6 +6,7 @@ import { benchExec } from './exec.ts';
 import { benchGrading } from './grading.ts';
 import { benchPortal } from './portal.ts';
 import { benchProvisioning, formatTable } from './provisioning.ts';
+import { benchStartup } from './startup.ts';
 import { machineNote } from './stats.ts';
 
 // `npm run bench -- grading exec` runs only those.
@@ -19,3 +20,4 @@ if (want('exec')) process.stdout.write(`## pod exec\n${await benchExec()}\n\n`);
 if (want('provisioning')) process.stdout.write(`## provisioning\n${formatTable(await benchProvisioning())}\n\n`);
 if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n\n`);
 if (want('portal')) process.stdout.write(`## portal\n${await benchPortal()}\n\n`);
+if (want('startup')) process.stdout.write(`## start-up\n${await benchStartup()}\n\n`);

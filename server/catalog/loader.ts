@@ -2,7 +2,7 @@
 // whole so that one run reports every problem of every exercise.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../paths/package-root.ts';
 import { readExercise, type Exercise } from './exercise.ts';
 import { CatalogError, WHOLE_FILE, type CatalogProblem } from './problems.ts';
 
@@ -11,10 +11,7 @@ export type { Manifest } from './manifests.ts';
 export type { Check } from './schema.ts';
 export { CatalogError, formatProblem, type CatalogProblem } from './problems.ts';
 
-export const DEFAULT_EXERCISES_DIR: string = fileURLToPath(new URL('../../exercises/', import.meta.url)).replace(
-  /[\\/]$/,
-  '',
-);
+export const DEFAULT_EXERCISES_DIR: string = packagePath('exercises');
 
 export interface Catalog {
   /** Sorted by `order`. */

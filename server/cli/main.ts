@@ -1,18 +1,17 @@
 // `kubelab <command>`: parses argv, dispatches, and turns the expected failures
 // (bad configuration, a broken catalog) into a message and an exit code.
 import { readFileSync } from 'node:fs';
+import { CatalogError, formatProblem } from '../catalog/problems.ts';
 import { z } from 'zod';
-import { CatalogError, formatProblem } from '../catalog/loader.ts';
+import { packagePath } from '../paths/package-root.ts';
 import { ConfigError } from '../config/config.ts';
 import { parseArgs } from './args.ts';
 import { CliError } from './errors.ts';
-import { listExercises, validateExercises } from './exercises.ts';
 import { processIo, type Io } from './io.ts';
-import { serve } from './serve.ts';
 import { USAGE } from './usage.ts';
-import { addUser } from './users.ts';
-import { addClass } from './classes.ts';
-import { runAccountCommand } from './accounts.ts';
+
+// Every command's module is loaded on demand, so `kubelab --help` or `exercises list`
+// never pays for the HTTP server, the Kubernetes client or the simulator.
 
 /** Exit codes: 0 ok, 1 the work found problems or failed, 2 bad usage or configuration. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -25,24 +24,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     switch (command.name) {
       case 'serve':
-        return await serve(io);
+        return await (await import('./serve.ts')).serve(io);
       case 'exercises list':
-        return await listExercises(io);
+        return await (await import('./exercises.ts')).listExercises(io);
       case 'exercises validate':
-        return await validateExercises(io, command.dirs);
+        return await (await import('./exercises.ts')).validateExercises(io, command.dirs);
       case 'classes add':
-        return await addClass(io, { name: command.className, owner: command.owner });
+        return await (await import('./classes.ts')).addClass(io, { name: command.className, owner: command.owner });
       case 'users add':
-        return await addUser(io, { name: command.user, ...(command.role ? { role: command.role } : {}) });
+        return await (await import('./users.ts')).addUser(io, { name: command.user, ...(command.role ? { role: command.role } : {}) });
       case 'users list':
       case 'users tokens':
       case 'users revoke':
       case 'users disable':
       case 'users enable':
       case 'users role':
-        return await runAccountCommand(io, command);
-      // Loaded on demand: the simulator and the graders are large, and other
-      // commands must start (and work) without them.
+        return await (await import('./accounts.ts')).runAccountCommand(io, command);
       case 'sim':
         return await (await import('../../kubesim/cli.ts')).runSim([...command.rest]);
       case 'grade':
@@ -74,5 +71,5 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 const PackageJson = z.object({ version: z.string() });
 
 function version(): string {
-  return PackageJson.parse(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))).version;
+  return PackageJson.parse(JSON.parse(readFileSync(packagePath('package.json'), 'utf8'))).version;
 }

@@ -2,7 +2,7 @@
 // one zod schema; the rest of the server receives a typed, frozen Config.
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_EXERCISES_DIR } from '../catalog/loader.ts';
+import { packagePath } from '../paths/package-root.ts';
 import { parseDuration } from './duration.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -187,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     namespaceTtlMs: e.KUBELAB_NAMESPACE_TTL,
     maxEnvironments: e.KUBELAB_MAX_ENVIRONMENTS,
     maxEnvironmentsPerLearner: e.KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER,
-    exercisesDir: e.KUBELAB_EXERCISES_DIR === undefined ? DEFAULT_EXERCISES_DIR : path.resolve(cwd, e.KUBELAB_EXERCISES_DIR),
+    exercisesDir: e.KUBELAB_EXERCISES_DIR === undefined ? packagePath('exercises') : path.resolve(cwd, e.KUBELAB_EXERCISES_DIR),
     adminToken: e.KUBELAB_ADMIN_TOKEN,
     learnerApiServer: e.KUBELAB_LEARNER_API_SERVER,
     logLevel: e.LOG_LEVEL,

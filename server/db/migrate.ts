@@ -2,12 +2,12 @@
 // one transaction and recorded in schema_migrations, so a half-applied schema never
 // exists and running them again changes nothing.
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../paths/package-root.ts';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+export const MIGRATIONS_DIR = packagePath('server', 'db', 'migrations') + path.sep;
 
 export interface Migration {
   readonly version: number;

@@ -3,7 +3,8 @@
 // them forever and a new build is never mixed with an old page. Building at start-up
 // keeps `npm install && npm start` a complete set-up with no build step to forget.
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { packagePath } from '../../server/paths/package-root.ts';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -27,7 +28,7 @@ export interface Assets {
   weight(entries: readonly Entry[]): { raw: number; gzip: number };
 }
 
-const WEB_DIR = fileURLToPath(new URL('../', import.meta.url));
+const WEB_DIR = packagePath('web') + path.sep;
 
 async function bundle(entry: string, loader: 'ts' | 'css'): Promise<Buffer> {
   const result = await build({

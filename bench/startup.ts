@@ -1,0 +1,71 @@
+// Whole-process start-up of the `kubelab` command, as a user feels it: from spawning
+// `node bin/kubelab.js …` to its exit (help, exercises list) or to its ready line
+// (sim, serve). Compiled (dist/, `npm run build`) against running the TypeScript
+// sources through tsx (KUBELAB_FROM_SOURCE=1), which is what every command did before.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { formatRows, median, ms } from './stats.ts';
+
+const RUNS = 7;
+const BIN = 'bin/kubelab.js';
+
+/** ms from spawn until `ready` matches a line of stdout (then the process is stopped). */
+function timeToLine(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn('node', [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (ready.test(seen)) {
+        const elapsed = performance.now() - start;
+        child.kill('SIGTERM');
+        child.once('exit', () => resolve(elapsed));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => { if (!ready.test(seen)) reject(new Error(`${args.join(' ')} exited ${code} before ready: ${seen.slice(-400)}`)); });
+  });
+}
+
+async function timeToExit(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const start = performance.now();
+  await execa('node', [BIN, ...args], { env });
+  return performance.now() - start;
+}
+
+async function medianOf(run: () => Promise<number>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await run());
+  return median(samples);
+}
+
+export async function benchStartup(): Promise<string> {
+  await execa('node', ['bin/build.js']);
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubelab-startup-'));
+  let port = 18600;
+  try {
+    const cases: [string, (env: NodeJS.ProcessEnv) => Promise<number>][] = [
+      ['kubelab --help', (env) => timeToExit(['--help'], env)],
+      ['kubelab exercises list', (env) => timeToExit(['exercises', 'list'], env)],
+      ['kubelab sim → ready line', (env) => timeToLine(['sim', '--port', '0', '--kubeconfig-out', path.join(dir, 'kc')], env, /kubesim ready/)],
+      ['kubelab serve → listening', (env) => {
+        const data = mkdtempSync(path.join(dir, 'data-'));
+        return timeToLine(['serve'], { ...env, KUBELAB_DATA_DIR: data, PORT: String(port++) }, /kubelab listening/);
+      }],
+    ];
+    const rows: string[][] = [];
+    for (const [name, run] of cases) {
+      const built = await medianOf(() => run({ KUBELAB_FROM_SOURCE: '0' }));
+      const source = await medianOf(() => run({ KUBELAB_FROM_SOURCE: '1' }));
+      rows.push([name, ms(built), ms(source), `${(source / built).toFixed(1)}×`]);
+    }
+    return `whole process, median of ${RUNS}, ms\n${formatRows(['command', 'compiled (dist/)', 'sources (tsx)', 'speed-up'], rows)}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
