@@ -58,7 +58,8 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
   const concurrent = options.concurrent ?? 50;
   const scriptRuns = options.scriptRuns ?? 5;
   const dir = mkdtempSync(path.join(tmpdir(), 'kubelab-bench-grading-'));
-  const config = loadConfig({ KUBELAB_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', KUBELAB_MAX_ENVIRONMENTS: String(concurrent + 20) });
+  // Full speed, so the figures are kubelab's own cost; `npm run bench -- pace` covers the server's default speed.
+  const config = loadConfig({ KUBELAB_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', KUBELAB_EMBEDDED_SPEED: '100', KUBELAB_MAX_ENVIRONMENTS: String(concurrent + 20) });
   const db = openDatabase(databaseFile(dir));
   const catalog = await loadCatalog(config.exercisesDir);
   // 50 learners' Pods and probes do not fit on kind's two workers (110 Pods a node).

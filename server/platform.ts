@@ -6,6 +6,8 @@ import { GradingEngine, type Timing } from '../graders/engine.ts';
 import type { Catalog } from './catalog/loader.ts';
 import { connectCluster, type ConnectedCluster, type EmbeddedOptions } from './cluster/connect.ts';
 import { EMBEDDED_WORKERS, embeddedMaxPodsPerNode } from './cluster/sizing.ts';
+// Only the pace table (no imports of its own): the simulator itself loads lazily in connect.ts.
+import { paceAtSpeed } from '../kubesim/controlplane/pace.ts';
 import { DEFAULT_LIMITS } from './environments/manifests.ts';
 import type { Config } from './config/config.ts';
 import type { Db } from './db/database.ts';
@@ -45,7 +47,12 @@ export async function startPlatform(deps: PlatformDeps): Promise<Platform> {
   const onError = deps.onError ?? ((message: string) => process.stderr.write(`${message}\n`));
   const maxPodsPerNode = embeddedMaxPodsPerNode(config.maxEnvironments, DEFAULT_LIMITS.pods);
   const cluster = await connectCluster(config.cluster, {
-    startOptions: { workers: EMBEDDED_WORKERS, ...(maxPodsPerNode ? { maxPodsPerNode } : {}), ...deps.embedded?.startOptions },
+    startOptions: {
+      workers: EMBEDDED_WORKERS,
+      pace: paceAtSpeed(config.embeddedSpeed),
+      ...(maxPodsPerNode ? { maxPodsPerNode } : {}),
+      ...deps.embedded?.startOptions,
+    },
   });
   try {
     const environments = new EnvironmentService({

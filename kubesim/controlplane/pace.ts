@@ -37,6 +37,29 @@ export const FAST_PACE: Pace = {
   backoffMaxSeconds: 300,
 };
 
+/** The fastest speed: FAST_PACE, one Kubernetes second in 10 ms. */
+export const MAX_SPEED = 100;
+
+/**
+ * The pace of a cluster `speed` times faster than real time: FAST_PACE (speed 100)
+ * stretched evenly, so the order of events never changes, only how much wall time
+ * they take. Speed 1 is about a kind cluster; the server defaults to 10, where a
+ * failing readiness probe of period 5 s runs every 0.5 s instead of every 50 ms.
+ */
+export function paceAtSpeed(speed: number): Pace {
+  if (!(speed >= 1 && speed <= MAX_SPEED)) throw new RangeError(`speed must be 1–${MAX_SPEED}, got ${speed}`);
+  const stretch = MAX_SPEED / speed;
+  return {
+    ...FAST_PACE,
+    scheduleMs: FAST_PACE.scheduleMs * stretch,
+    sandboxMs: FAST_PACE.sandboxMs * stretch,
+    imagePullMs: FAST_PACE.imagePullMs * stretch,
+    containerStartMs: FAST_PACE.containerStartMs * stretch,
+    terminationMs: FAST_PACE.terminationMs * stretch,
+    secondMs: FAST_PACE.secondMs * stretch,
+  };
+}
+
 /** Roughly a real kind cluster with preloaded images. */
 export const KIND_PACE: Pace = {
   scheduleMs: 20,

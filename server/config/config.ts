@@ -22,6 +22,12 @@ export interface Config {
   readonly namespaceTtlMs: number;
   readonly maxEnvironments: number;
   readonly maxEnvironmentsPerLearner: number;
+  /**
+   * How many times faster than real time the embedded cluster runs (1–100): probes,
+   * back-offs and controllers all keep kind's order; only the wall time changes. Lower
+   * is calmer (less CPU for idle labs), higher settles grades sooner.
+   */
+  readonly embeddedSpeed: number;
   /** Absolute directory of the exercise catalog. */
   readonly exercisesDir: string;
   /** Bootstrap admin API token; never logged. */
@@ -136,6 +142,7 @@ const EnvSchema = z.object({
   KUBELAB_NAMESPACE_TTL: duration('2h'),
   KUBELAB_MAX_ENVIRONMENTS: integer(200, 1, 100_000),
   KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER: integer(3, 1, 100),
+  KUBELAB_EMBEDDED_SPEED: integer(10, 1, 100),
   KUBELAB_EXERCISES_DIR: raw,
   KUBELAB_ADMIN_TOKEN: adminToken,
   KUBELAB_LEARNER_API_SERVER: url,
@@ -187,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     namespaceTtlMs: e.KUBELAB_NAMESPACE_TTL,
     maxEnvironments: e.KUBELAB_MAX_ENVIRONMENTS,
     maxEnvironmentsPerLearner: e.KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER,
+    embeddedSpeed: e.KUBELAB_EMBEDDED_SPEED,
     exercisesDir: e.KUBELAB_EXERCISES_DIR === undefined ? packagePath('exercises') : path.resolve(cwd, e.KUBELAB_EXERCISES_DIR),
     adminToken: e.KUBELAB_ADMIN_TOKEN,
     learnerApiServer: e.KUBELAB_LEARNER_API_SERVER,

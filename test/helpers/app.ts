@@ -37,7 +37,8 @@ export const FIXED_NOW = Date.UTC(2025, 0, 15, 9, 30);
 
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kubelab-app-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...options.env, KUBELAB_DATA_DIR: dataDir });
+  // Tests run the embedded cluster at full speed (one Kubernetes second in 10 ms).
+  const config = loadConfig({ LOG_LEVEL: 'silent', KUBELAB_EMBEDDED_SPEED: '100', ...options.env, KUBELAB_DATA_DIR: dataDir });
   const now = options.now ?? (() => FIXED_NOW);
   const db = openDatabase(databaseFile(config.dataDir), { now });
   let platform: Platform | undefined;
