@@ -1,6 +1,6 @@
 // Counts what a grade costs the cluster: API requests and execs. The bench compares
 // these with a kubectl-based verify script; the engine reports them per grade.
-import type { ClusterClient } from '../server/cluster/types.ts';
+import type { ClusterClient } from './cluster/types.ts';
 
 export interface GradeCost {
   apiRequests: number;

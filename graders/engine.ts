@@ -14,11 +14,10 @@
 // check errored. Points of errored checks (and of checks skipped because of them) are
 // reported as `ungradedPoints`, never as lost: an `error` attempt is not a grade, and
 // the learner is told to run it again.
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { Check } from '../server/catalog/schema.ts';
-import { kubeConfigFromString } from '../server/cluster/kubeconfig.ts';
-import type { ClusterClient } from '../server/cluster/types.ts';
-import type { JsonValue } from '../server/db/columns.ts';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Check } from './schema.ts';
+import type { ClusterClient } from './cluster/types.ts';
+import type { JsonValue } from './json.ts';
 import { runCheck } from './checks/index.ts';
 import { countingClient, newCost, type GradeCost } from './counting.ts';
 import { kubeExecutor, type Executor } from './exec.ts';
@@ -134,7 +133,10 @@ export class GradingEngine {
 
   constructor(options: EngineOptions) {
     this.#o = options;
-    this.#kc = kubeConfigFromString(options.kubeconfig, { source: 'grader kubeconfig' });
+    // The caller hands over a kubeconfig it already validated at its boundary
+    // (server/cluster/kubeconfig.ts); exec only needs client-node's own reading of it.
+    this.#kc = new KubeConfig();
+    this.#kc.loadFromString(options.kubeconfig);
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
     this.#now = options.now ?? Date.now;
     this.#delay = options.delay ?? realDelay;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSchema } from '../server/catalog/schema.ts';
+import { checkSchema } from './schema.ts';
 import { CHECK_PARAMS, isCheckType, parseCheckParams, type CheckType } from './params.ts';
 
 const probe = { probe: true };

@@ -5,8 +5,8 @@
 // Created on first need, then found again by name and reused by every later grade.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AlreadyExistsError } from '../server/cluster/errors.ts';
-import type { ClusterClient, KubeObject } from '../server/cluster/types.ts';
+import { AlreadyExistsError } from './cluster/errors.ts';
+import type { ClusterClient, KubeObject } from './cluster/types.ts';
 import { isPodReady, isTerminating } from './k8s/objects.ts';
 import { PodSchema, type Pod } from './k8s/schemas.ts';
 import { GraderError } from './types.ts';

@@ -1,8 +1,8 @@
 // The shapes shared by the engine and every check. A check is a small function from
 // observed state (plus, for network checks, what commands inside Pods print) to a
 // verdict with a reason.
-import type { JsonValue } from '../server/db/columns.ts';
-import type { ClusterClient, KubeObject } from '../server/cluster/types.ts';
+import type { JsonValue } from './json.ts';
+import type { ClusterClient, KubeObject } from './cluster/types.ts';
 import type { EndpointSlice, KubeEvent, Pod, Service, Workload } from './k8s/schemas.ts';
 
 export type VerdictStatus = 'pass' | 'fail' | 'error';

@@ -1,6 +1,6 @@
 // Check type → implementation. A switch over the catalog's discriminated union keeps
 // each check's params typed; adding a type to params.ts without a case fails tsc.
-import type { Check } from '../../server/catalog/schema.ts';
+import type { Check } from '../schema.ts';
 import type { CheckContext, Observed, Verdict } from '../types.ts';
 import { affinityCheck } from './affinity.ts';
 import { dnsCheck } from './dns.ts';

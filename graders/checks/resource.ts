@@ -1,7 +1,7 @@
 // `resource`: the object exists and contains `match` as a subset, as KUTTL/Chainsaw
 // asserts do: maps key by key, lists element by element, scalars by equality.
-import type { JsonValue } from '../../server/db/columns.ts';
-import type { KubeObject } from '../../server/cluster/types.ts';
+import type { JsonValue } from '../json.ts';
+import type { KubeObject } from '../cluster/types.ts';
 import type { CheckParams } from '../params.ts';
 import { fail, GraderError, pass, type CheckFn } from '../types.ts';
 

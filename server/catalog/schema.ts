@@ -1,50 +1,16 @@
 // The shape of the files an exercise author writes. Everything is strict: an
 // unknown key is almost always a typo, and a typo must not pass silently.
 import { z } from 'zod';
-import { CHECK_PARAMS, objectName, type CheckType } from '../../graders/params.ts';
+import { objectName } from '../../graders/params.ts';
+import { checkId, checkSchema, text } from '../../graders/schema.ts';
+
+export { checkSchema, type Check } from '../../graders/schema.ts';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const exerciseId = z
   .string()
   .max(63)
   .regex(DNS1123_LABEL, 'must be a lowercase RFC 1123 label (letters, digits, "-")');
-const checkId = z
-  .string()
-  .max(63)
-  .regex(DNS1123_LABEL, 'must be a lowercase RFC 1123 label (letters, digits, "-")');
-const text = z.string().trim().min(1, 'must not be empty');
-
-function checkOf<K extends CheckType>(type: K) {
-  return z.strictObject({
-    id: checkId,
-    title: text,
-    type: z.literal(type),
-    params: CHECK_PARAMS[type],
-    points: z.int().min(0),
-    // Checks this one is meaningless without; if any of them does not pass, this one is skipped.
-    needs: z.array(checkId).default([]),
-    // Shown to the learner when the check fails.
-    hint: text,
-  });
-}
-
-// Listed one by one so that the inferred Check type is a proper discriminated
-// union; catalog.test.ts asserts this list covers every key of CHECK_PARAMS.
-export const checkSchema = z.discriminatedUnion('type', [
-  checkOf('resource'),
-  checkOf('service'),
-  checkOf('selector'),
-  checkOf('workload-ready'),
-  checkOf('endpoints'),
-  checkOf('dns'),
-  checkOf('http'),
-  checkOf('tcp'),
-  checkOf('affinity'),
-  checkOf('local-traffic'),
-  checkOf('readiness-probe'),
-  checkOf('script'),
-]);
-export type Check = z.output<typeof checkSchema>;
 
 export const exerciseFileSchema = z.strictObject({
   id: exerciseId,

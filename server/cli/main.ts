@@ -43,7 +43,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'sim':
         return await (await import('../../kubesim/cli.ts')).runSim([...command.rest]);
       case 'grade':
-        return await (await import('../../graders/cli.ts')).runGrade([...command.rest]);
+        return await (await import('./grade.ts')).runGrade([...command.rest]);
       case 'help':
         io.out(USAGE);
         return 0;

@@ -25,6 +25,5 @@ export function jsonText<T extends z.ZodType>(schema: T) {
   });
 }
 
-/** Any JSON value (evidence, audit details). */
-export const JsonValue = z.json();
-export type JsonValue = z.infer<typeof JsonValue>;
+/** Any JSON value (evidence, audit details): the graders' type, stored here. */
+export { JsonValue } from '../../graders/json.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGrade } from '../../graders/cli.ts';
+import { runGrade } from '../../server/cli/grade.ts';
 import { SIM_TIMING, startGraderBench, type GraderBench } from './harness.ts';
 
 let b: GraderBench;

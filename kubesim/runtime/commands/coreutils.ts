@@ -3,7 +3,7 @@
 
 import type { ProcCtx, Program } from '../images/types.ts';
 import { sleep, type Proc } from '../proc.ts';
-import { echo, unescape } from '../shell/interp.ts';
+import { echo, unescape } from '../shell/echo.ts';
 
 export type Userland = 'busybox' | 'gnu';
 

@@ -5,13 +5,13 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_EXERCISES_DIR, loadCatalog, type Catalog } from '../server/catalog/loader.ts';
-import { KubeClusterClient } from '../server/cluster/client.ts';
-import { NotFoundError } from '../server/cluster/errors.ts';
-import { kubeConfigFromString, parseKubeconfig } from '../server/cluster/kubeconfig.ts';
-import { processIo, type Io } from '../server/cli/io.ts';
+import { DEFAULT_EXERCISES_DIR, loadCatalog, type Catalog } from '../catalog/loader.ts';
+import { KubeClusterClient } from '../cluster/client.ts';
+import { NotFoundError } from '../cluster/errors.ts';
+import { kubeConfigFromString, parseKubeconfig } from '../cluster/kubeconfig.ts';
+import { processIo, type Io } from './io.ts';
 import { readFile } from 'node:fs/promises';
-import { GradingEngine, type CheckOutcome, type GradeOutcome, type Timing } from './engine.ts';
+import { GradingEngine, type CheckOutcome, type GradeOutcome, type Timing } from '../../graders/engine.ts';
 
 const USAGE = `Usage: kubelab grade EXERCISE --namespace NS [--kubeconfig FILE] [--json]
 
