@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { StatusError, badRequest, invalid, notFound } from '../core/errors.ts';
 import type { KubeObject, StoredObject } from '../core/types.ts';
 import type { ResourceCall } from './context.ts';
+import { guardDecoded } from './decode.ts';
 import { checkFields } from './fieldcheck.ts';
 import { PATCH_TYPES, applyPatch, patchTypeOf } from './patch/index.ts';
 import { asObject, withTypeMeta } from './objects.ts';
@@ -59,9 +60,12 @@ export function patchObject(call: ResourceCall, raw: string, contentType: string
 }
 
 function decodeApplied(raw: string): unknown {
+  let parsed: unknown;
   try {
-    return parseYaml(raw);
+    parsed = parseYaml(raw);
   } catch (e) {
     throw badRequest(`error decoding YAML: ${e instanceof Error ? e.message : String(e)}`);
   }
+  guardDecoded(parsed, 'error decoding YAML: ');
+  return parsed;
 }

@@ -2,7 +2,8 @@
 // are outside input, so nothing here trusts a shape without checking it.
 
 import { parse as parseYaml } from 'yaml';
-import { StatusError, badRequest } from '../../core/errors.ts';
+import { badRequest } from '../../core/errors.ts';
+import { guardDecoded } from '../decode.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -58,12 +59,14 @@ function bodyText(body: unknown): string | undefined {
 export function decodeJsonBody(body: unknown): JsonValue {
   const text = bodyText(body);
   if (text === undefined) return asJson(body);
+  let parsed: unknown;
   try {
-    return asJson(JSON.parse(text));
+    parsed = JSON.parse(text);
   } catch (err) {
-    if (err instanceof StatusError) throw err;
     throw badRequest(`error decoding patch: ${(err as Error).message}`);
   }
+  guardDecoded(parsed, 'error decoding patch: ');
+  return asJson(parsed);
 }
 
 /** YAML (a superset of JSON) for server-side apply bodies. */
@@ -76,6 +79,7 @@ export function decodeYamlBody(body: unknown): JsonValue {
   } catch (err) {
     throw badRequest(`error decoding YAML: ${(err as Error).message}`);
   }
+  guardDecoded(parsed, 'error decoding YAML: ');
   return asJson(parsed ?? {});
 }
 
