@@ -15,7 +15,12 @@ export function apiCall(
 ): Promise<RawReply> {
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(cluster.url + path, {
+    const base = new URL(cluster.url);
+    // The path goes as given (a URL string would have its dot segments resolved by Node).
+    const req = request({
+      host: base.hostname,
+      port: base.port,
+      path,
       method,
       ca: cluster.caCert,
       headers: {

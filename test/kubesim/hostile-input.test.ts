@@ -92,3 +92,16 @@ describe('bodies that used to crash the API server', () => {
     expect(r.body).toMatchObject({ reason: 'BadRequest' });
   });
 });
+
+describe('paths with dot segments', () => {
+  it.each(['..', '%2e%2e', '%2E.', '.', 'x\\..'])('refuses DELETE .../pods/%s with 400 and deletes nothing', async (tail) => {
+    const created = await apiCall(cluster, 'POST', '/api/v1/namespaces', { metadata: { name: 'dots' } });
+    expect([201, 409]).toContain(created.status);
+    for (const path of [`/api/v1/namespaces/dots/pods/${tail}`, `/api/v1/namespaces/dots/${tail}/pods`]) {
+      const r = await refused('DELETE', path, '');
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ kind: 'Status', reason: 'BadRequest' });
+    }
+    expect(cluster.store.get('namespaces', undefined, 'dots')?.metadata.deletionTimestamp).toBeUndefined();
+  });
+});
