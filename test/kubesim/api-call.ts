@@ -35,7 +35,8 @@ export function apiCall(
       res.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         let parsed: unknown = raw;
-        if ((res.headers['content-type'] ?? '').startsWith('application/json')) parsed = JSON.parse(raw);
+        // HEAD and some refusals answer JSON content type with no body.
+        if ((res.headers['content-type'] ?? '').startsWith('application/json') && raw !== '') parsed = JSON.parse(raw);
         resolve({ status: res.statusCode ?? 0, body: parsed, text: raw });
       });
       res.on('error', reject);
