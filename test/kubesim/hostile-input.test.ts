@@ -3,14 +3,16 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../kubesim/core/clock.ts';
+import { settle } from '../../kubesim/controlplane/index.ts';
 import { startCluster, type RunningCluster } from '../../kubesim/index.ts';
 import { apiCall } from './api-call.ts';
 
 let cluster: RunningCluster;
+const clock = new ManualClock();
 const ns = '/api/v1/namespaces/default';
 
 beforeAll(async () => {
-  cluster = await startCluster({ seed: 17, clock: new ManualClock() });
+  cluster = await startCluster({ seed: 17, clock });
   await cluster.controlPlane.idle();
 });
 afterAll(async () => {
@@ -76,6 +78,24 @@ describe('bodies that used to crash the API server', () => {
     const r = await refused('POST', path, body);
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ kind: 'Status', code: 400, reason: 'BadRequest', message });
+  });
+
+  it('names no field for an IntOrString, as its own decoder does', async () => {
+    const r = await refused('POST', `${ns}/services`, { metadata: { name: 'tp' }, spec: { ports: [{ port: 80, targetPort: true }] } });
+    expect(r.body).toMatchObject({ code: 400, message: 'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal bool into Go value of type int32' });
+  });
+
+  it('stores nulls as Go would (omitted), so Pods beside a Service with selector: null still start', async () => {
+    await apiCall(cluster, 'POST', '/api/v1/namespaces', { metadata: { name: 'nulls' } });
+    const svc = await apiCall(cluster, 'POST', '/api/v1/namespaces/nulls/services', { metadata: { name: 'web' }, spec: { selector: null, ports: [{ port: 80 }] } });
+    expect(svc.status).toBe(201);
+    expect(cluster.store.get('services', 'nulls', 'web')?.['spec']).not.toHaveProperty('selector');
+    const pod = await apiCall(cluster, 'POST', '/api/v1/namespaces/nulls/pods', {
+      metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx', env: [{ name: 'A', value: null }], command: null }] },
+    });
+    expect(pod.status).toBe(201);
+    await settle(cluster.controlPlane, clock, { maxMs: 60_000 });
+    expect(cluster.store.get('pods', 'nulls', 'p')?.['status']).toMatchObject({ phase: 'Running' });
   });
 
   it('refuses a wrong type arriving through a patch, leaving the object as it was', async () => {
