@@ -3,11 +3,10 @@
 // creates the object when it does not exist, as the real apiserver does.
 // Source: k8s.io/apiserver/pkg/endpoints/handlers/patch.go
 
-import { parse as parseYaml } from 'yaml';
 import { StatusError, badRequest, invalid, notFound } from '../core/errors.ts';
 import type { KubeObject, StoredObject } from '../core/types.ts';
 import type { ResourceCall } from './context.ts';
-import { guardDecoded } from './decode.ts';
+import { parseYamlInput } from './decode.ts';
 import { checkFields } from './fieldcheck.ts';
 import { PATCH_TYPES, applyPatch, patchTypeOf } from './patch/index.ts';
 import { asObject, withTypeMeta } from './objects.ts';
@@ -60,12 +59,5 @@ export function patchObject(call: ResourceCall, raw: string, contentType: string
 }
 
 function decodeApplied(raw: string): unknown {
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(raw);
-  } catch (e) {
-    throw badRequest(`error decoding YAML: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  guardDecoded(parsed, 'error decoding YAML: ');
-  return parsed;
+  return parseYamlInput(raw, 'error decoding YAML: ');
 }

@@ -71,14 +71,18 @@ function setPath(root: Record<string, unknown>, path: string[], value: unknown):
 /** A valid manifest with one field (or a few) turned into a wrong type. */
 function mutatedManifest(rng: Rng, resource: string): Record<string, unknown> {
   const obj = MANIFESTS[resource]!();
+  // Fresh names too, so creates get past AlreadyExists and reach the controllers.
+  if (chance(rng, 0.5)) (obj['metadata'] as Record<string, unknown>)['name'] = `f${Math.floor(rng.next() * 1000)}`;
   const all = paths(obj);
   const times = 1 + Math.floor(rng.next() * 3);
   for (let i = 0; i < times; i++) setPath(obj, pick(rng, all), randomValue(rng));
-  if (chance(rng, 0.1)) (obj['metadata'] as Record<string, unknown>)['ownerReferences'] = pick(rng, ['x', [1], [{ uid: 5 }], {}]);
+  if (chance(rng, 0.1)) setPath(obj, ['metadata', 'ownerReferences'], pick(rng, ['x', [1], [{ uid: 5 }], {}]));
   return obj;
 }
 
 function hostileBody(rng: Rng, resource: string): string {
+  // Half are near-valid manifests: those reach the strategies, the store and the controllers.
+  if (chance(rng, 0.5)) return JSON.stringify(mutatedManifest(rng, resource));
   return pick(rng, [
     () => JSON.stringify(mutatedManifest(rng, resource)),
     () => {

@@ -44,6 +44,16 @@ describe('bodies that used to crash the API server', () => {
     expect(patch.status).toBe(400);
   });
 
+  it('refuses deeply nested YAML before the parser recurses (an overflow there can abort the process)', async () => {
+    for (const type of ['application/yaml', 'application/apply-patch+yaml']) {
+      const method = type === 'application/yaml' ? 'POST' : 'PATCH';
+      const path = method === 'POST' ? `${ns}/configmaps` : `${ns}/configmaps/deep?fieldManager=me`;
+      const r = await refused(method, path, '['.repeat(50_000) + ']'.repeat(50_000), { 'content-type': type });
+      expect(r.status).toBe(400);
+      expect(String((r.body as { message: string }).message)).toMatch(/exceeded max depth$/);
+    }
+  });
+
   it('drops a top-level __proto__ key: no pollution, no 500', async () => {
     const r = await apiCall(cluster, 'POST', `${ns}/configmaps`, '{"__proto__":{"polluted":"yes"},"metadata":{"name":"proto"},"data":{"a":"1"}}');
     expect(r.status).toBe(201);

@@ -1,9 +1,8 @@
 // Plain JSON values and the few helpers every patch flavour needs. Patch bodies
 // are outside input, so nothing here trusts a shape without checking it.
 
-import { parse as parseYaml } from 'yaml';
 import { badRequest } from '../../core/errors.ts';
-import { guardDecoded } from '../decode.ts';
+import { guardDecoded, parseYamlInput } from '../decode.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -73,14 +72,7 @@ export function decodeJsonBody(body: unknown): JsonValue {
 export function decodeYamlBody(body: unknown): JsonValue {
   const text = bodyText(body);
   if (text === undefined) return asJson(body);
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text, { uniqueKeys: true });
-  } catch (err) {
-    throw badRequest(`error decoding YAML: ${(err as Error).message}`);
-  }
-  guardDecoded(parsed, 'error decoding YAML: ');
-  return asJson(parsed ?? {});
+  return asJson(parseYamlInput(text, 'error decoding YAML: ', { uniqueKeys: true }) ?? {});
 }
 
 export function clone<T extends JsonValue>(v: T): T {
