@@ -6,6 +6,7 @@ import { badRequest } from '../core/errors.ts';
 import { isStored } from '../core/registry.ts';
 import type { ResourceCall } from './context.ts';
 import { deleteOne, deleteOptions } from './delete.ts';
+import { waitUntilFresh } from './fresh.ts';
 import { decodeBody, methodNotAllowed, readRaw, sendJson } from './http.ts';
 import { withTypeMeta } from './objects.ts';
 import { patchObject } from './patching.ts';
@@ -106,10 +107,16 @@ function writeOpts(params: URLSearchParams): { dryRun: boolean; fieldValidation?
 async function mainResource(call: ResourceCall, verb: string): Promise<void> {
   const { res, params, resource: r } = call;
   switch (verb) {
-    case 'list':
-      return sendList(call, parseQuery(listQuery, params));
-    case 'watch':
-      return serveWatch(call, parseQuery(listQuery, params));
+    case 'list': {
+      const q = parseQuery(listQuery, params);
+      if (!q.continue) await waitUntilFresh(call.deps.store, call.deps.clock, q.resourceVersion);
+      return sendList(call, q);
+    }
+    case 'watch': {
+      const q = parseQuery(listQuery, params);
+      await waitUntilFresh(call.deps.store, call.deps.clock, q.resourceVersion);
+      return serveWatch(call, q);
+    }
     case 'get': {
       const q = parseQuery(listQuery, params);
       return sendObject(call, getObject(call), q.includeObject);

@@ -3,8 +3,8 @@
 // Source: k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/writers.go
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import { StatusError, badRequest } from '../core/errors.ts';
+import { guardDecoded, parseYamlInput } from './decode.ts';
 import { decodeKubeProtobuf, isProtobuf } from './protobuf/decode.ts';
 
 /** Bodies bigger than this are refused (the real limit is 3 MiB per object). */
@@ -75,13 +75,17 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
   const yaml = type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'text/yaml';
   const json = type === '' || type === 'application/json' || type.endsWith('+json');
   if (!yaml && !json) throw unsupportedMediaType(type);
+  // The real decoder says "couldn't get version/kind; json parse error: ..."
+  const prefix = "couldn't get version/kind; json parse error: ";
+  if (yaml) return parseYamlInput(text, prefix);
+  let decoded: unknown;
   try {
-    return yaml ? parseYaml(text) : JSON.parse(text);
+    decoded = JSON.parse(text);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    // The real decoder says "couldn't get version/kind; json parse error: ..."
-    throw badRequest(`couldn't get version/kind; json parse error: ${why}`);
+    throw badRequest(`${prefix}${e instanceof Error ? e.message : String(e)}`);
   }
+  guardDecoded(decoded, prefix);
+  return decoded;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

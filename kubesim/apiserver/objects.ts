@@ -9,6 +9,7 @@ import { StatusError, badRequest, forbidden, notFound, type FieldError } from '.
 import { apiVersionOf, type ResourceDef } from '../core/registry.ts';
 import type { Store } from '../core/store.ts';
 import type { KubeObject, StoredObject } from '../core/types.ts';
+import { decodeTyped } from './fieldtypes.ts';
 import { isRecord } from './http.ts';
 
 /**
@@ -43,6 +44,8 @@ export function asObject(r: ResourceDef, body: unknown, expectedKind = r.kind, e
   const metadata = body['metadata'] ?? {};
   if (!isRecord(metadata)) throw badRequest(`${expectedKind} in version "${expectedApiVersion.split('/').pop()}" cannot be handled as a ${expectedKind}: json: cannot unmarshal ${typeof metadata} into Go struct field ${expectedKind}.metadata of type v1.ObjectMeta`);
   checkMetadataTypes(expectedKind, expectedApiVersion, metadata);
+  const wrongType = decodeTyped(expectedKind, body);
+  if (wrongType) throw badRequest(`${expectedKind} in version "${expectedApiVersion.split('/').pop()}" cannot be handled as a ${expectedKind}: ${wrongType}`);
   return { ...body, apiVersion: expectedApiVersion, kind: expectedKind, metadata: structuredClone(metadata) };
 }
 

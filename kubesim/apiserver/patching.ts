@@ -3,10 +3,10 @@
 // creates the object when it does not exist, as the real apiserver does.
 // Source: k8s.io/apiserver/pkg/endpoints/handlers/patch.go
 
-import { parse as parseYaml } from 'yaml';
 import { StatusError, badRequest, invalid, notFound } from '../core/errors.ts';
 import type { KubeObject, StoredObject } from '../core/types.ts';
 import type { ResourceCall } from './context.ts';
+import { parseYamlInput } from './decode.ts';
 import { checkFields } from './fieldcheck.ts';
 import { PATCH_TYPES, applyPatch, patchTypeOf } from './patch/index.ts';
 import { asObject, withTypeMeta } from './objects.ts';
@@ -59,9 +59,5 @@ export function patchObject(call: ResourceCall, raw: string, contentType: string
 }
 
 function decodeApplied(raw: string): unknown {
-  try {
-    return parseYaml(raw);
-  } catch (e) {
-    throw badRequest(`error decoding YAML: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  return parseYamlInput(raw, 'error decoding YAML: ');
 }

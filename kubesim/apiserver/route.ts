@@ -32,6 +32,27 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/**
+ * The request target as a URL, refusing "." and ".." path segments (also as %2e, or
+ * after a backslash) before parsing: WHATWG URL parsing resolves them, so
+ * DELETE .../namespaces/default/pods/.. would otherwise address the namespace.
+ * The real apiserver never resolves them (a name may not be "." or "..").
+ */
+export function requestUrl(rawUrl: string): URL {
+  const path = rawUrl.split(/[?#]/, 1)[0]!;
+  for (const segment of path.split(/[/\\]/)) {
+    const dots = segment.replace(/%2e/gi, '.');
+    if (dots === '.' || dots === '..') {
+      throw badRequest(`invalid request path ${JSON.stringify(path.slice(0, 200))}: path segments may not be '.' or '..'`);
+    }
+  }
+  try {
+    return new URL(rawUrl, 'http://kubesim');
+  } catch (e) {
+    throw badRequest(`invalid request URL: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter((p) => p !== '').map(decodeSegment);
   let group: string;

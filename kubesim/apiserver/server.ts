@@ -16,7 +16,7 @@ import { effectiveUser } from './impersonate.ts';
 import { serveNonResource, type NonResourceState } from './nonresource.ts';
 import { buildOpenApi } from './openapi.ts';
 import { dispatch, verbFor } from './dispatch.ts';
-import { parseRoute, type Route } from './route.ts';
+import { parseRoute, requestUrl, type Route } from './route.ts';
 import { execRequest, isWebSocketUpgrade, refuseUpgrade, RefusalMemo, requirePodIO, spdyRefusal } from './streams.ts';
 
 export interface ApiServer {
@@ -82,7 +82,7 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://kubesim');
+    const url = requestUrl(req.url ?? '/');
     const authenticated = deps.auth.authenticate(req.headers);
     if (!authenticated) throw unauthorized();
     const user = effectiveUser(deps.auth, authenticated, req, url.pathname);
@@ -106,7 +106,7 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
     socket.on('error', (e) => onError(e));
     const rawUrl = req.url ?? '/';
     try {
-      const url = new URL(rawUrl, 'http://kubesim');
+      const url = requestUrl(rawUrl);
       const authenticated = deps.auth.authenticate(req.headers);
       if (!authenticated) throw unauthorized();
       const user = effectiveUser(deps.auth, authenticated, req, url.pathname);

@@ -89,4 +89,41 @@ describe('watch', () => {
     });
     expect(h.clock.pending()).toBe(0);
   });
+  it('answers a watch or list from a future resourceVersion with 504 Timeout after waiting 3 s of clock time', async () => {
+    h = await startHarness();
+    const future = h.store.resourceVersion + 100;
+    const timerSet = (): Promise<void> => new Promise((resolve) => {
+      const check = (): void => { if (h.clock.pending() > 0) resolve(); else setImmediate(check); };
+      check();
+    });
+    for (const path of [
+      `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${future}`,
+      `/api/v1/namespaces/default/configmaps?resourceVersion=${future}&resourceVersionMatch=NotOlderThan`,
+    ]) {
+      const pending = h.call('GET', path);
+      await timerSet();
+      h.clock.advance(2999);
+      h.clock.advance(1);
+      const r = await pending;
+      expect(r.status).toBe(504);
+      expect(r.body).toEqual({
+        kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 504, reason: 'Timeout',
+        message: `Timeout: Too large resource version: ${future}, current: ${h.store.resourceVersion}`,
+        details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+      });
+    }
+    expect(h.clock.pending()).toBe(0);
+  });
+
+  it('starts a watch from a near-future resourceVersion once the store reaches it', async () => {
+    h = await startHarness();
+    const next = h.store.resourceVersion + 1;
+    const pending = h.watch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${next}`);
+    await h.call('POST', '/api/v1/namespaces/default/configmaps', cm('a'));
+    await h.call('POST', '/api/v1/namespaces/default/configmaps', cm('b'));
+    const w = await pending;
+    expect(w.status).toBe(200);
+    expect(names(await w.take(1))).toEqual(['ADDED b']);
+    w.close();
+  });
 });

@@ -104,4 +104,17 @@ describe('Store reads without copying', () => {
     listed.metadata.name = 'changed';
     expect(store.peek('pods', 'x', 'a')?.metadata.name).toBe('a');
   });
+  it('contains a throwing listener: the write stands and later listeners still get the event', () => {
+    const errors: unknown[] = [];
+    const store = new Store({ clock: new ManualClock(), onListenerError: (e) => errors.push(e) });
+    const seen: string[] = [];
+    store.subscribe(() => { throw new TypeError('listener bug'); });
+    store.subscribe((e) => seen.push(`${e.type} ${e.object.metadata.name}`));
+    const created = store.create('pods', pod('a'));
+    expect(created.metadata.name).toBe('a');
+    expect(store.get('pods', 'default', 'a')).toBeDefined();
+    expect(seen).toEqual(['ADDED a']);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toContain('listener bug');
+  });
 });

@@ -30,6 +30,8 @@ export interface StoreOptions {
   /** How many changes are kept for watch resumption; older resourceVersions get 410. */
   historySize?: number;
   newUid?: () => string;
+  /** Where a throwing listener's error goes (default console.error); the other listeners still run. */
+  onListenerError?: (error: unknown) => void;
 }
 
 function clone<T>(value: T): T {
@@ -60,6 +62,7 @@ export class Store {
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
   private readonly backend: StoreBackend | undefined;
+  private readonly onListenerError: (error: unknown) => void;
   private revision = 1;
 
   constructor(options: StoreOptions) {
@@ -67,6 +70,7 @@ export class Store {
     this.backend = options.backend;
     this.historySize = options.historySize ?? 20_000;
     this.newUid = options.newUid ?? randomUUID;
+    this.onListenerError = options.onListenerError ?? ((e) => console.error('kubesim store listener:', e));
   }
 
   /**
@@ -248,6 +252,14 @@ export class Store {
   private emit(event: StoreEvent): void {
     this.history.push(event);
     if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
-    for (const listener of [...this.listeners]) listener(event);
+    // The change is already committed: one failing listener must neither undo it for
+    // the caller (a 500 for a write that happened) nor hide it from the listeners after it.
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
   }
 }

@@ -1,8 +1,8 @@
 // Plain JSON values and the few helpers every patch flavour needs. Patch bodies
 // are outside input, so nothing here trusts a shape without checking it.
 
-import { parse as parseYaml } from 'yaml';
-import { StatusError, badRequest } from '../../core/errors.ts';
+import { badRequest } from '../../core/errors.ts';
+import { guardDecoded, parseYamlInput } from '../decode.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -58,25 +58,21 @@ function bodyText(body: unknown): string | undefined {
 export function decodeJsonBody(body: unknown): JsonValue {
   const text = bodyText(body);
   if (text === undefined) return asJson(body);
+  let parsed: unknown;
   try {
-    return asJson(JSON.parse(text));
+    parsed = JSON.parse(text);
   } catch (err) {
-    if (err instanceof StatusError) throw err;
     throw badRequest(`error decoding patch: ${(err as Error).message}`);
   }
+  guardDecoded(parsed, 'error decoding patch: ');
+  return asJson(parsed);
 }
 
 /** YAML (a superset of JSON) for server-side apply bodies. */
 export function decodeYamlBody(body: unknown): JsonValue {
   const text = bodyText(body);
   if (text === undefined) return asJson(body);
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text, { uniqueKeys: true });
-  } catch (err) {
-    throw badRequest(`error decoding YAML: ${(err as Error).message}`);
-  }
-  return asJson(parsed ?? {});
+  return asJson(parseYamlInput(text, 'error decoding YAML: ', { uniqueKeys: true }) ?? {});
 }
 
 export function clone<T extends JsonValue>(v: T): T {

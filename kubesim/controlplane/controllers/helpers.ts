@@ -99,3 +99,11 @@ export function setCondition(conditions: Record<string, unknown>[], next: Record
   const merged = { ...next, lastTransitionTime: transition };
   return prev ? conditions.map((c) => (c === prev ? merged : c)) : [...conditions, merged];
 }
+
+/**
+ * At most this many Pods created or deleted per sync of one ReplicaSet or StatefulSet;
+ * the rest on later syncs (each batch's Pod events requeue the owner), so a huge
+ * replica count never blocks the process. Source: pkg/controller/replicaset
+ * (BurstReplicas = 500).
+ */
+export const BURST_REPLICAS = 500;

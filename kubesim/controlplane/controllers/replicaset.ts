@@ -10,7 +10,7 @@ import type { Controller } from '../runner.ts';
 import { at, num, rec, recs, str, strMap, timestamp } from '../util/obj.ts';
 import { selectorMatches } from '../util/selector.ts';
 import {
-  controllerRef, deleteObject, isActive, isAvailable, isReady, objKey, ownerKeys, ownerRefTo, podPhase, splitKey,
+  BURST_REPLICAS, controllerRef, deleteObject, isActive, isAvailable, isReady, objKey, ownerKeys, ownerRefTo, podPhase, splitKey,
 } from './helpers.ts';
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
@@ -50,11 +50,13 @@ export function replicaSetController(ctx: ControllerContext): Controller {
       if (!rs || rs.metadata.deletionTimestamp) return;
       const spec = rec(rs.spec) ?? {};
       const want = num(spec.replicas) ?? 1;
-      const pods = ctx.store.list('pods', namespace);
+      // scan, not list: copying every Pod of a namespace on each sync is quadratic at scale.
+      const pods = ctx.store.scan('pods', namespace);
       const mine = pods.filter((p) => controllerRef(p)?.uid === rs.metadata.uid);
       // Adopt orphans the selector matches (ClaimPods).
-      for (const p of pods) {
-        if (!controllerRef(p) && !p.metadata.deletionTimestamp && selectorMatches(spec.selector, p.metadata.labels ?? {})) {
+      for (const found of pods) {
+        if (!controllerRef(found) && !found.metadata.deletionTimestamp && selectorMatches(spec.selector, found.metadata.labels ?? {})) {
+          const p = structuredClone(found);
           p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), ownerRefTo(rs)];
           mine.push(ctx.store.update('pods', p));
         }
@@ -66,7 +68,7 @@ export function replicaSetController(ctx: ControllerContext): Controller {
         failures.delete(key);
         retryAt.delete(key);
         const template = rec(spec.template) ?? {};
-        for (let i = 0; i < -diff; i++) {
+        for (let i = 0; i < Math.min(-diff, BURST_REPLICAS); i++) {
           try {
             const pod = ctx.client.create('pods', {
               apiVersion: 'v1',
@@ -93,7 +95,7 @@ export function replicaSetController(ctx: ControllerContext): Controller {
           }
         }
       } else if (diff > 0) {
-        for (const pod of [...active].sort(deletionOrder).slice(0, diff)) {
+        for (const pod of [...active].sort(deletionOrder).slice(0, Math.min(diff, BURST_REPLICAS))) {
           deleteObject(ctx.store, ctx.clock, 'pods', pod);
           ctx.event({ involvedObject: rs, reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}`, source: { component: 'replicaset-controller' } });
         }

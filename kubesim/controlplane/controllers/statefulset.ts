@@ -9,7 +9,7 @@ import type { StoredObject, StoreEvent } from '../../core/types.ts';
 import type { ControllerContext } from '../context.ts';
 import type { Controller } from '../runner.ts';
 import { at, num, rec, str, strMap } from '../util/obj.ts';
-import { controllerRef, deleteObject, isAvailable, isReady, isTerminal, objKey, ownerKeys, ownerRefTo, podPhase, splitKey } from './helpers.ts';
+import { BURST_REPLICAS, controllerRef, deleteObject, isAvailable, isReady, isTerminal, objKey, ownerKeys, ownerRefTo, podPhase, splitKey } from './helpers.ts';
 import { podTemplateHash } from './podtemplatehash.ts';
 
 const REVISION_LABEL = 'controller-revision-hash';
@@ -42,7 +42,7 @@ export function statefulSetController(ctx: ControllerContext): Controller {
       const partition = num(at(spec, 'updateStrategy', 'rollingUpdate', 'partition')) ?? 0;
       const onDelete = str(at(spec, 'updateStrategy', 'type')) === 'OnDelete';
       const updateRevision = `${name}-${podTemplateHash(spec.template)}`;
-      const owned = ctx.store.list('pods', namespace).filter((p) => controllerRef(p)?.uid === sts.metadata.uid);
+      const owned = ctx.store.scan('pods', namespace).filter((p) => controllerRef(p)?.uid === sts.metadata.uid);
       const byOrdinal = new Map(owned.map((p) => [ordinalOf(name, p), p]));
       const prevStatus = rec(sts.status) ?? {};
       let currentRevision = str(prevStatus.currentRevision) ?? updateRevision;
@@ -88,11 +88,13 @@ export function statefulSetController(ctx: ControllerContext): Controller {
       work: {
         // Failed Pods are replaced.
         for (const pod of owned) if (isTerminal(pod) && !pod.metadata.deletionTimestamp) deletePod(pod);
+        let created = 0;
         for (let i = 0; i < replicas; i++) {
           const pod = byOrdinal.get(i);
           if (!pod) {
             if (!createPod(i)) break work;
-            if (!parallel) break work;
+            // Parallel: a bounded batch per sync; the new Pods' events bring us back.
+            if (!parallel || ++created >= BURST_REPLICAS) break work;
             continue;
           }
           if (!parallel && !runningAndReady(pod)) break work;
@@ -101,7 +103,7 @@ export function statefulSetController(ctx: ControllerContext): Controller {
         const extra = owned.filter((p) => ordinalOf(name, p) >= replicas).sort((a, b) => ordinalOf(name, b) - ordinalOf(name, a));
         if (extra.length > 0) {
           if (owned.some((p) => p.metadata.deletionTimestamp) && !parallel) break work;
-          for (const pod of parallel ? extra : extra.slice(0, 1)) if (!pod.metadata.deletionTimestamp) deletePod(pod);
+          for (const pod of extra.slice(0, parallel ? BURST_REPLICAS : 1)) if (!pod.metadata.deletionTimestamp) deletePod(pod);
           break work;
         }
         if (onDelete) break work;
@@ -114,7 +116,7 @@ export function statefulSetController(ctx: ControllerContext): Controller {
         if (first) deletePod(first);
       }
 
-      const pods = ctx.store.list('pods', namespace).filter((p) => controllerRef(p)?.uid === sts.metadata.uid);
+      const pods = ctx.store.scan('pods', namespace).filter((p) => controllerRef(p)?.uid === sts.metadata.uid);
       const updated = pods.filter((p) => p.metadata.labels?.[REVISION_LABEL] === updateRevision);
       if (updated.length === replicas && pods.length === replicas && pods.every(runningAndReady)) currentRevision = updateRevision;
       const minReady = num(spec.minReadySeconds) ?? 0;
