@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import { alreadyExists, conflict, notFound } from './errors.ts';
 import { resourceByKey } from './registry.ts';
+import { DEFAULT_HISTORY_BYTES, HistoryBudget } from './history.ts';
 import type { KubeObject, StoredObject, StoreEvent } from './types.ts';
 
 export type StoreListener = (event: StoreEvent) => void;
@@ -29,6 +30,8 @@ export interface StoreOptions {
   backend?: StoreBackend;
   /** How many changes are kept for watch resumption; older resourceVersions get 410. */
   historySize?: number;
+  /** And at most this many bytes of objects (history.ts); default 64 MiB. */
+  historyBytes?: number;
   newUid?: () => string;
 }
 
@@ -58,6 +61,7 @@ export class Store {
   /** kind → namespace ('' for cluster-scoped) → name → object. Stored objects are deep-frozen. */
   private readonly buckets = new Map<string, Map<string, Map<string, StoredObject>>>();
   private readonly history: StoreEvent[] = [];
+  private readonly historyBudget: HistoryBudget;
   private readonly listeners = new Set<StoreListener>();
   private readonly backend: StoreBackend | undefined;
   private revision = 1;
@@ -66,6 +70,7 @@ export class Store {
     this.clock = options.clock;
     this.backend = options.backend;
     this.historySize = options.historySize ?? 20_000;
+    this.historyBudget = new HistoryBudget(this.historySize, options.historyBytes ?? DEFAULT_HISTORY_BYTES);
     this.newUid = options.newUid ?? randomUUID;
   }
 
@@ -247,7 +252,8 @@ export class Store {
 
   private emit(event: StoreEvent): void {
     this.history.push(event);
-    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    const drop = this.historyBudget.add(event);
+    if (drop > 0) this.history.splice(0, drop);
     for (const listener of [...this.listeners]) listener(event);
   }
 }
