@@ -42,8 +42,8 @@ export const configMapStrategy: ResourceStrategy = {
     const errs = [...validateMeta(obj, dns1123Subdomain, true), ...validateMetaUpdate(obj, old), ...validateConfigMap(obj)];
     if (old.immutable === true) {
       if (obj.immutable !== true) errs.push(forbiddenField('immutable', 'field is immutable when `immutable` is set'));
-      if (stableJson(strMap(obj.data)) !== stableJson(strMap(old.data)) || stableJson(strMap(obj.binaryData)) !== stableJson(strMap(old.binaryData))) {
-        errs.push(forbiddenField('data', 'field is immutable when `immutable` is set'));
+      for (const field of ['data', 'binaryData'] as const) {
+        if (stableJson(strMap(obj[field])) !== stableJson(strMap(old[field]))) errs.push(forbiddenField(field, 'field is immutable when `immutable` is set'));
       }
     }
     return errs;
