@@ -48,4 +48,12 @@ describe('ConfigMap strategy', () => {
     expect(refusal(() => c.update('configmaps', { ...structuredClone(cm), immutable: false }))).toContain('immutable: Forbidden: field is immutable when `immutable` is set');
     expect(refusal(() => c.update('configmaps', { ...structuredClone(cm), metadata: { ...cm.metadata, labels: { ok: 'yes' } } }))).toBe('accepted');
   });
+
+  it('refuses annotations over 256 KiB on any object, as ValidateObjectMeta does', () => {
+    const annotations = { note: 'n'.repeat(256 * 1024) };
+    expect(refusal(() => c.create('configmaps', { ...configMap({}, 'noted'), metadata: { name: 'noted', namespace: 'default', annotations } })))
+      .toBe('ConfigMap "noted" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes');
+    const fits = { note: 'n'.repeat(256 * 1024 - 4) };
+    expect(refusal(() => c.create('configmaps', { ...configMap({}, 'fits'), metadata: { name: 'fits', namespace: 'default', annotations: fits } }))).toBe('accepted');
+  });
 });
