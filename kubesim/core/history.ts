@@ -4,6 +4,8 @@
 // a watch from before the oldest kept event gets 410 Gone, as from a compacted etcd.
 import type { StoreEvent } from './types.ts';
 
+/** Default count bound: events a watch can resume across. */
+export const DEFAULT_HISTORY_SIZE = 20_000;
 /** Default byte budget: far above what the lessons write, far below the machine's memory. */
 export const DEFAULT_HISTORY_BYTES = 64 * 1024 * 1024;
 
@@ -21,7 +23,10 @@ export class HistoryBudget {
     private readonly maxBytes: number,
   ) {}
 
-  /** Record `event` as appended; returns how many of the oldest events the caller must drop. The newest always stays. */
+  /**
+   * Record `event` as appended; returns how many of the oldest events already in the
+   * history the caller must drop (before or after appending it). The newest always stays.
+   */
   add(event: StoreEvent): number {
     const size = eventBytes(event);
     this.sizes.push(size);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import { alreadyExists, conflict, notFound } from './errors.ts';
 import { resourceByKey } from './registry.ts';
-import { DEFAULT_HISTORY_BYTES, HistoryBudget } from './history.ts';
+import { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_SIZE, HistoryBudget } from './history.ts';
 import type { KubeObject, StoredObject, StoreEvent } from './types.ts';
 
 export type StoreListener = (event: StoreEvent) => void;
@@ -28,10 +28,10 @@ export interface StoreBackend {
 export interface StoreOptions {
   clock: Clock;
   backend?: StoreBackend;
+  /** The watch history also holds at most this many bytes of objects (history.ts); default 64 MiB. */
+  historyBytes?: number;
   /** How many changes are kept for watch resumption; older resourceVersions get 410. */
   historySize?: number;
-  /** And at most this many bytes of objects (history.ts); default 64 MiB. */
-  historyBytes?: number;
   newUid?: () => string;
 }
 
@@ -67,10 +67,10 @@ export class Store {
   private revision = 1;
 
   constructor(options: StoreOptions) {
+    this.historyBudget = new HistoryBudget(options.historySize ?? DEFAULT_HISTORY_SIZE, options.historyBytes ?? DEFAULT_HISTORY_BYTES);
     this.clock = options.clock;
     this.backend = options.backend;
-    this.historySize = options.historySize ?? 20_000;
-    this.historyBudget = new HistoryBudget(this.historySize, options.historyBytes ?? DEFAULT_HISTORY_BYTES);
+    this.historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
     this.newUid = options.newUid ?? randomUUID;
   }
 
@@ -251,9 +251,10 @@ export class Store {
   }
 
   private emit(event: StoreEvent): void {
+    // Count and byte bounds together (history.ts), before the push; the count check below finds nothing left to do.
+    this.history.splice(0, this.historyBudget.add(event));
     this.history.push(event);
-    const drop = this.historyBudget.add(event);
-    if (drop > 0) this.history.splice(0, drop);
+    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
     for (const listener of [...this.listeners]) listener(event);
   }
 }
