@@ -3,7 +3,7 @@
 // Source: k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/writers.go
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseYamlBody as parseYaml } from './yaml-decode.ts';
+import { parse as parseYaml } from 'yaml';
 import { StatusError, badRequest } from '../core/errors.ts';
 import { decodeKubeProtobuf, isProtobuf } from './protobuf/decode.ts';
 

@@ -3,7 +3,7 @@
 // creates the object when it does not exist, as the real apiserver does.
 // Source: k8s.io/apiserver/pkg/endpoints/handlers/patch.go
 
-import { parseYamlBody as parseYaml } from './yaml-decode.ts';
+import { parse as parseYaml } from 'yaml';
 import { StatusError, badRequest, invalid, notFound } from '../core/errors.ts';
 import type { KubeObject, StoredObject } from '../core/types.ts';
 import type { ResourceCall } from './context.ts';

@@ -1,7 +1,7 @@
 // Plain JSON values and the few helpers every patch flavour needs. Patch bodies
 // are outside input, so nothing here trusts a shape without checking it.
 
-import { parseYamlBody as parseYaml } from '../yaml-decode.ts';
+import { parse as parseYaml } from 'yaml';
 import { StatusError, badRequest } from '../../core/errors.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
