@@ -36,5 +36,8 @@ export function addWarnings(res: ServerResponse, texts: string[]): void {
   if (res.headersSent || texts.length === 0) return;
   const existing = res.getHeader('Warning');
   const list = Array.isArray(existing) ? existing : typeof existing === 'string' ? [existing] : [];
-  res.setHeader('Warning', [...list, ...texts.map((t) => `299 - ${JSON.stringify(t)}`)]);
+  // Go writes the quoted UTF-8 text as raw bytes; Node sends header strings as latin1, so
+  // hand it the UTF-8 bytes one per char (a field named "metadatï" used to throw, a 500).
+  const header = (t: string) => Buffer.from(`299 - ${JSON.stringify(t)}`, 'utf8').toString('latin1');
+  res.setHeader('Warning', [...list, ...texts.map(header)]);
 }

@@ -9,6 +9,8 @@ import { decodeKubeProtobuf, isProtobuf } from './protobuf/decode.ts';
 
 /** Bodies bigger than this are refused (the real limit is 3 MiB per object). */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
+/** How much of an oversized body is drained before the connection is simply closed. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.writableEnded) {
@@ -42,20 +44,28 @@ export function unsupportedMediaType(contentType: string): StatusError {
   return new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType || 'none'})`);
 }
 
+/**
+ * The body, or 413 RequestEntityTooLarge past MAX_BODY_BYTES (the apiserver's
+ * MaxRequestBodyBytes, 3 MiB; handlers' limitedReadBody). An oversized body is read to
+ * its end and thrown away, so the client gets the Status instead of a reset connection
+ * while it is still writing; past DRAIN_LIMIT_BYTES it is not worth waiting for.
+ */
 export function readRaw(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new StatusError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
+      if (size > DRAIN_LIMIT_BYTES) {
+        reject(tooLarge());
         req.destroy();
         return;
       }
-      chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }

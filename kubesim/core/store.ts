@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import { alreadyExists, conflict, notFound } from './errors.ts';
 import { resourceByKey } from './registry.ts';
+import { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_SIZE, HistoryBudget } from './history.ts';
 import type { KubeObject, StoredObject, StoreEvent } from './types.ts';
 
 export type StoreListener = (event: StoreEvent) => void;
@@ -27,6 +28,8 @@ export interface StoreBackend {
 export interface StoreOptions {
   clock: Clock;
   backend?: StoreBackend;
+  /** The watch history also holds at most this many bytes of objects (history.ts); default 64 MiB. */
+  historyBytes?: number;
   /** How many changes are kept for watch resumption; older resourceVersions get 410. */
   historySize?: number;
   newUid?: () => string;
@@ -60,15 +63,17 @@ export class Store {
   /** kind → namespace ('' for cluster-scoped) → name → object. Stored objects are deep-frozen. */
   private readonly buckets = new Map<string, Map<string, Map<string, StoredObject>>>();
   private readonly history: StoreEvent[] = [];
+  private readonly historyBudget: HistoryBudget;
   private readonly listeners = new Set<StoreListener>();
   private readonly backend: StoreBackend | undefined;
   private readonly onListenerError: (error: unknown) => void;
   private revision = 1;
 
   constructor(options: StoreOptions) {
+    this.historyBudget = new HistoryBudget(options.historySize ?? DEFAULT_HISTORY_SIZE, options.historyBytes ?? DEFAULT_HISTORY_BYTES);
     this.clock = options.clock;
     this.backend = options.backend;
-    this.historySize = options.historySize ?? 20_000;
+    this.historySize = options.historySize ?? DEFAULT_HISTORY_SIZE;
     this.newUid = options.newUid ?? randomUUID;
     this.onListenerError = options.onListenerError ?? ((e) => console.error('kubesim store listener:', e));
   }
@@ -250,6 +255,8 @@ export class Store {
   }
 
   private emit(event: StoreEvent): void {
+    // Count and byte bounds together (history.ts), before the push; the count check below finds nothing left to do.
+    this.history.splice(0, this.historyBudget.add(event));
     this.history.push(event);
     if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
     // The change is already committed: one failing listener must neither undo it for

@@ -8,6 +8,7 @@ import { CheckResultsRepo } from './checkResults.ts';
 import { ClassesRepo } from './classes.ts';
 import { ClassResultsRepo } from './class-results.ts';
 import { EnvironmentsRepo } from './environments.ts';
+import { InstallationRepo } from './installation.ts';
 import { migrate, readMigrations } from './migrate.ts';
 import { SessionsRepo } from './sessions.ts';
 import { defaultRandomBytes, TokensRepo } from './tokens.ts';
@@ -32,6 +33,7 @@ export interface Db {
   readonly sessions: SessionsRepo;
   readonly classes: ClassesRepo;
   readonly classResults: ClassResultsRepo;
+  readonly installation: InstallationRepo;
   /** Runs `fn` in one IMMEDIATE transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   /** true when the database answers a query (readiness). */
@@ -73,6 +75,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     sessions: new SessionsRepo(sqlite, { now, randomBytes, users }),
     classes: new ClassesRepo(sqlite, { now, randomBytes }),
     classResults: new ClassResultsRepo(sqlite),
+    installation: new InstallationRepo(sqlite),
     transaction: (fn) => sqlite.transaction(fn).immediate(),
     ping: () => sqlite.open && ping.get() !== undefined,
     sqlite,

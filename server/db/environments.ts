@@ -47,6 +47,7 @@ export class EnvironmentsRepo {
   readonly #insert: Database.Statement;
   readonly #byId: Database.Statement;
   readonly #byNamespace: Database.Statement;
+  readonly #currentFor: Database.Statement;
   readonly #liveForUser: Database.Statement;
   readonly #live: Database.Statement;
   readonly #countLive: Database.Statement;
@@ -63,6 +64,9 @@ export class EnvironmentsRepo {
     );
     this.#byId = sqlite.prepare('SELECT * FROM environments WHERE id = ?');
     this.#byNamespace = sqlite.prepare('SELECT * FROM environments WHERE namespace = ?');
+    this.#currentFor = sqlite.prepare(
+      `SELECT * FROM environments WHERE user_id = ? AND exercise_id = ? AND status != 'deleted' ORDER BY id DESC LIMIT 1`,
+    );
     this.#liveForUser = sqlite.prepare(`SELECT * FROM environments WHERE user_id = ? AND ${LIVE} ORDER BY id`);
     this.#live = sqlite.prepare(`SELECT * FROM environments WHERE ${LIVE} ORDER BY id`);
     this.#countLive = sqlite.prepare(`SELECT count(*) AS n FROM environments WHERE ${LIVE}`);
@@ -95,6 +99,12 @@ export class EnvironmentsRepo {
 
   selectOptionalByNamespace(namespace: string): Environment | undefined {
     const row = this.#byNamespace.get(namespace);
+    return row === undefined ? undefined : parseEnvironment.parse(row);
+  }
+
+  /** The user's not-deleted environment for an exercise, whatever its namespace is called. */
+  selectOptionalCurrent(userId: number, exerciseId: string): Environment | undefined {
+    const row = this.#currentFor.get(userId, exerciseId);
     return row === undefined ? undefined : parseEnvironment.parse(row);
   }
 

@@ -11,6 +11,7 @@ import { AuditRow } from './audit.ts';
 import { CheckResultRow } from './checkResults.ts';
 import { openDatabase, type Db } from './database.ts';
 import { EnvironmentRow } from './environments.ts';
+import { InstallationRow } from './installation.ts';
 import { migrate, readMigrations } from './migrate.ts';
 import { ClassMemberRow, ClassRow } from './classes.ts';
 import { SessionRow } from './sessions.ts';
@@ -27,6 +28,7 @@ const TABLES: Record<string, z.ZodObject> = {
   sessions: SessionRow,
   classes: ClassRow,
   class_members: ClassMemberRow,
+  installation: InstallationRow,
 };
 
 const ColumnInfo = z.object({ name: z.string(), type: z.string(), notnull: z.number(), pk: z.number() });

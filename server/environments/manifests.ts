@@ -22,7 +22,34 @@ export interface ResourceLimits {
   requestsMemory: string;
   limitsCpu: string;
   limitsMemory: string;
+  /**
+   * Object counts for every other kind a learner (or the exercise setup) can create, so
+   * one learner cannot fill the store everyone shares with, say, 100,000 ConfigMaps.
+   * Quota keys as ResourceQuota spells them. Default: DEFAULT_OBJECT_COUNTS.
+   */
+  objectCounts?: Record<string, number>;
 }
+
+/**
+ * Far above what any lesson needs, far below what hurts the cluster. ReplicaSets leave
+ * room for each Deployment's revision history; endpoints and slices follow Services.
+ * https://kubernetes.io/docs/concepts/policy/resource-quotas/#object-count-quota
+ */
+export const DEFAULT_OBJECT_COUNTS: Record<string, number> = {
+  configmaps: 50,
+  secrets: 50,
+  persistentvolumeclaims: 10,
+  replicationcontrollers: 10,
+  'count/endpoints': 30,
+  'count/endpointslices.discovery.k8s.io': 60,
+  'count/deployments.apps': 20,
+  'count/replicasets.apps': 200,
+  'count/statefulsets.apps': 10,
+  'count/controllerrevisions.apps': 100,
+  'count/jobs.batch': 20,
+  'count/cronjobs.batch': 10,
+  'count/networkpolicies.networking.k8s.io': 10,
+};
 
 export const DEFAULT_LIMITS: ResourceLimits = {
   pods: 20,
@@ -108,6 +135,7 @@ export function environmentObjects(spec: EnvironmentSpec): KubeObject[] {
           'requests.memory': limits.requestsMemory,
           'limits.cpu': limits.limitsCpu,
           'limits.memory': limits.limitsMemory,
+          ...Object.fromEntries(Object.entries(limits.objectCounts ?? DEFAULT_OBJECT_COUNTS).map(([k, n]) => [k, String(n)])),
         },
       },
     },

@@ -76,10 +76,13 @@ export class EnvironmentService {
     return exercise;
   }
 
-  /** The learner's record for this exercise, if it is theirs and not deleted. */
+  /**
+   * The learner's record for this exercise, if not deleted. Looked up by learner and
+   * exercise, not by the computed name: environments created before namespace names
+   * were salted keep their stored (older) namespace.
+   */
   private find(userId: number, exerciseId: string): Environment | undefined {
-    const env = this.repo.selectOptionalByNamespace(namespaceFor(userId, exerciseId));
-    return env && env.userId === userId && env.status !== 'deleted' ? env : undefined;
+    return this.repo.selectOptionalCurrent(userId, exerciseId);
   }
 
   private require(userId: number, exerciseId: string): Environment {
@@ -107,7 +110,7 @@ export class EnvironmentService {
   ensure(userId: number, exerciseId: string): Promise<{ environment: Environment; created: boolean }> {
     const exercise = this.exerciseOf(exerciseId);
     return this.forLearner(userId, async () => {
-      const namespace = namespaceFor(userId, exerciseId);
+      const namespace = this.find(userId, exerciseId)?.namespace ?? namespaceFor(userId, exerciseId, this.o.db.installation.namespaceSalt);
       const existing = this.repo.selectOptionalByNamespace(namespace);
       if (existing && existing.userId !== userId) throw new NamespaceConflictError(namespace);
       if (existing?.status === 'ready') return { environment: existing, created: false };

@@ -76,11 +76,11 @@ describe('environment lifecycle', () => {
       tick?.();
       const reaped = await reaper.sweep();
       const all = [...reaped, ...(await reaper.sweep())];
-      expect(all).toContain(namespaceFor(early, 'target-port'));
-      expect(all).not.toContain(namespaceFor(late, 'target-port'));
-      expect(await h.admin.find(nsRef(namespaceFor(early, 'target-port')))).toBeUndefined();
-      expect(await h.admin.find(nsRef(namespaceFor(late, 'target-port')))).toBeDefined();
-      expect(h.db.environments.selectOptionalByNamespace(namespaceFor(early, 'target-port'))?.status).toBe('deleted');
+      expect(all).toContain(namespaceFor(early, 'target-port', h.db.installation.namespaceSalt));
+      expect(all).not.toContain(namespaceFor(late, 'target-port', h.db.installation.namespaceSalt));
+      expect(await h.admin.find(nsRef(namespaceFor(early, 'target-port', h.db.installation.namespaceSalt)))).toBeUndefined();
+      expect(await h.admin.find(nsRef(namespaceFor(late, 'target-port', h.db.installation.namespaceSalt)))).toBeDefined();
+      expect(h.db.environments.selectOptionalByNamespace(namespaceFor(early, 'target-port', h.db.installation.namespaceSalt))?.status).toBe('deleted');
     } finally {
       await reaper.stop();
       h.clock.now = START;

@@ -47,4 +47,34 @@ describe('learner manifests', () => {
     expect(found[0]).toMatch(/^1 /);
     expect(found[1]).toMatch(/^2 apiVersion/);
   });
+
+  const configMap = (keys: number) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${Array.from({ length: keys }, (_, i) => `  k${i}: v\n`).join('')}`;
+  const laughs =
+    'a: &a [x, x, x, x, x, x, x, x, x]\n' +
+    Array.from({ length: 9 }, (_, i) => {
+      const [name, prev] = [String.fromCharCode(98 + i), String.fromCharCode(97 + i)];
+      return `${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`;
+    }).join('\n');
+
+  it('takes a 20,000-key ConfigMap (duplicate keys are checked in one pass, not pairwise)', () => {
+    const [cm] = parseManifests(configMap(20_000), NS);
+    expect(Object.keys(Object(cm?.['data']))).toHaveLength(20_000);
+  });
+
+  it.each([
+    ['a billion-laughs document', laughs, /too many YAML aliases: .*billion laughs/],
+    ['more than 100 aliases', `a: &a x\nb: [${Array(101).fill('*a').join(', ')}]`, /too many YAML aliases: at most 100 per document/],
+    ['an alias to nothing', 'a: *nope', /not valid YAML: Unresolved alias/],
+    ['nesting 100,000 deep', '['.repeat(100_000), /nested too deeply: at most 64 levels/],
+    ['nesting 70 deep in block lists', `${'- '.repeat(70)}x`, /nested too deeply/],
+    ['more than 100,000 nodes', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nx: [${Array(101_000).fill('0').join(',')}]`, /too many YAML nodes/],
+    ['more than 200 documents', '---\n'.repeat(201), /too many YAML documents \(201\); at most 200/],
+    ['a key repeated deep inside', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  k: 1\n  k: 2\n', /data\.k: not valid YAML: key "k" appears twice/],
+    ['a collection as a key', '? [a, b]\n: c\n', /not a plain value/],
+    ['a binary key', '!!binary aGk=: x\n', /not a plain value/],
+    ['a 2,000-character key', `? ${'k'.repeat(2000)}\n: v\n`, /a key is 2000 characters long; at most 1024/],
+  ])('refuses %s with a message naming the limit', (_name, text, message) => {
+    expect(problems(text).join('\n')).toMatch(message);
+  });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isDnsLabel, namespaceFor, ownerHash } from '../../server/environments/naming.ts';
+import { isDnsLabel, namespaceFor as salted, ownerHash } from '../../server/environments/naming.ts';
+
+const SALT = 'a'.repeat(64);
+const namespaceFor = (user: number | string, exercise: string) => salted(user, exercise, SALT);
 
 describe('namespace names', () => {
   it('are DNS-1123 labels of at most 63 characters, for any learner id', () => {
@@ -20,6 +23,11 @@ describe('namespace names', () => {
 
   it('are stable: the same learner and exercise always map to the same namespace', () => {
     expect(namespaceFor(7, 'target-port')).toBe(namespaceFor(7, 'target-port'));
+  });
+
+  it('depend on the installation salt, so another installation (or a learner) cannot compute them', () => {
+    expect(salted(7, 'target-port', 'b'.repeat(64))).not.toBe(namespaceFor(7, 'target-port'));
+    expect(() => salted(7, 'target-port', '')).toThrow(/salt/);
   });
 
   it('refuse an exercise id that is not a DNS label', () => {

@@ -37,7 +37,7 @@ describe('provisioning a learner environment', () => {
     const { environment, created } = await h.service().ensure(user, 'readiness-endpoints');
     expect(created).toBe(true);
     expect(environment).toMatchObject({ status: 'ready', error: null, userId: user, expiresAt: START + TTL_MS });
-    const ns = namespaceFor(user, 'readiness-endpoints');
+    const ns = namespaceFor(user, 'readiness-endpoints', h.db.installation.namespaceSalt);
     expect(environment.namespace).toBe(ns);
 
     const namespace = await h.admin.get({ apiVersion: 'v1', kind: 'Namespace', name: ns });

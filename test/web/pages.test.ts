@@ -475,7 +475,7 @@ describe('attempt pages', () => {
   function storedAttempt(userId: number, exerciseId: string, result: 'passed' | 'failed') {
     const exercise = t.catalog.byId(exerciseId)!;
     const maxScore = exercise.checks.reduce((sum, c) => sum + c.points, 0);
-    const env = t.db.environments.create({ userId, exerciseId, namespace: namespaceFor(userId, exerciseId), expiresAt: FIXED_NOW + 3600_000 });
+    const env = t.db.environments.create({ userId, exerciseId, namespace: namespaceFor(userId, exerciseId, t.db.installation.namespaceSalt), expiresAt: FIXED_NOW + 3600_000 });
     const attempt = t.db.attempts.create({ userId, environmentId: env.id, exerciseId, maxScore });
     t.db.attempts.markRunning(attempt.id);
     let score = 0;

@@ -2,6 +2,7 @@
 
 import type { ResourceStrategy } from '../../core/strategy.ts';
 import { namespaceStrategy, subdomainNamed } from './generic.ts';
+import { configMapStrategy } from './configmap.ts';
 import { podStrategy } from './pod.ts';
 import { secretStrategy } from './secret.ts';
 import { serviceStrategy } from './service.ts';
@@ -12,7 +13,7 @@ export function strategyTable(): Map<string, ResourceStrategy> {
     ['namespaces', namespaceStrategy],
     ['services', serviceStrategy],
     ['nodes', subdomainNamed(false)],
-    ['configmaps', subdomainNamed(true)],
+    ['configmaps', configMapStrategy],
     ['secrets', secretStrategy],
     ['serviceaccounts', subdomainNamed(true)],
     ['events', subdomainNamed(true)],
