@@ -68,6 +68,28 @@ describe('kubelab grade', () => {
     expect(r.err).toMatch(message);
   });
 
+  it('a namespace that is not a DNS-1123 label → exit 2 naming the flag, nothing lowercased', async () => {
+    const r = await run(['target-port', '--namespace', 'Bad_NS', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--namespace "Bad_NS" is not a valid namespace name');
+    expect(r.err).toContain('DNS-1123 label');
+    expect(r.out).toBe('');
+  });
+
+  it('a learner kubeconfig on a namespace it cannot read → exit 2, says Forbidden, names the namespace and the identity', async () => {
+    const { token } = await b.admin.createToken(solved, 'learner', 600);
+    const learner = path.join(dir, 'learner-kubeconfig');
+    writeFileSync(learner, b.sim.kubeconfigFor({ token, namespace: solved, name: 'learner-user' }));
+    const r = await run(['target-port', '--namespace', 'default', '--kubeconfig', learner]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('Forbidden');
+    expect(r.err).toContain('namespace "default"');
+    expect(r.err).toContain(`system:serviceaccount:${solved}:learner`);
+    expect(r.err).toContain(`"${solved}"`);
+    expect(r.err).not.toContain('run it again');
+    expect(r.out).toBe('');
+  });
+
   it('a namespace that does not exist → exit 2', async () => {
     const r = await run(['target-port', '-n', 'no-such-namespace', '--kubeconfig', kubeconfig]);
     expect(r.code).toBe(2);
