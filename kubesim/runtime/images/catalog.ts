@@ -73,6 +73,35 @@ export function imageFor(ref: string): ImageDef | undefined {
   return IMAGES.find((i) => i.repos.includes(repo));
 }
 
+/** The images a learner can run here, as they would write them (the cluster's own coredns and pause left out). */
+export const SIMULATED_IMAGES: readonly string[] = IMAGES.map((i) => i.repos[0] ?? '')
+  .filter((repo) => repo !== '' && !repo.startsWith('registry.k8s.io/'))
+  .sort();
+
+// Real images from lessons and blog posts that a registry would serve but kubesim does not
+// model: for them "pull access denied, repository does not exist" would mislead the learner.
+const PUBLISHED_ELSEWHERE = new Set([
+  'alpine', 'ubuntu', 'debian', 'centos', 'fedora', 'httpd', 'caddy', 'traefik', 'haproxy', 'python', 'node', 'golang', 'ruby', 'openjdk',
+  'mongo', 'mariadb', 'memcached', 'rabbitmq', 'nicolaka/netshoot', 'praqma/network-multitool', 'wbitt/network-multitool', 'tutum/dnsutils',
+  'infoblox/dnstools', 'jmalloc/echo-server', 'ealen/echo-server', 'kennethreitz/httpbin', 'mccutchen/go-httpbin', 'traefik/whoami',
+  'containous/whoami', 'nginxdemos/hello', 'paulbouwer/hello-kubernetes', 'gcr.io/google-samples/hello-app', 'registry.k8s.io/echoserver',
+  'registry.k8s.io/e2e-test-images/agnhost', 'registry.k8s.io/e2e-test-images/jessie-dnsutils', 'k8s.gcr.io/echoserver',
+]);
+
+/** Why a pull of an image `imageFor` refused fails: containerd's gRPC code and its resolver's words. */
+export function pullFailure(ref: string, normalized: string): { code: 'NotFound' | 'Unknown'; why: string } {
+  const { repo } = parseImageRef(ref);
+  // A known image with a wrong tag fails as the registry answers it, nothing added.
+  if (IMAGES.some((i) => i.repos.includes(repo))) return { code: 'NotFound', why: `${normalized}: not found` };
+  const runs = `it runs: ${SIMULATED_IMAGES.join(', ')}`;
+  if (PUBLISHED_ELSEWHERE.has(repo)) return { code: 'NotFound', why: `${normalized}: not found: this image is not available on the embedded cluster; ${runs}` };
+  // containerd reports Docker Hub's 401 for a missing repository as pull access denied.
+  return {
+    code: 'Unknown',
+    why: `pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed (the embedded cluster has no such image; ${runs})`,
+  };
+}
+
 /** Whether the registry has the repository at all (a wrong tag vs. a wrong name). */
 export function repositoryExists(ref: string): boolean {
   const { repo } = parseImageRef(ref);

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imageFor, repositoryExists } from './catalog.ts';
+import { imageFor, pullFailure, repositoryExists } from './catalog.ts';
 
 /** Every `image:` in the exercise catalog's manifests and exercise.yaml `images:` lists. */
 function catalogImages(): string[] {
@@ -44,6 +44,15 @@ describe('image tags', () => {
   ])('%s does not pull (repository exists: %s)', (ref, repo) => {
     expect(imageFor(ref)).toBeUndefined();
     expect(repositoryExists(ref)).toBe(repo);
+  });
+
+  it.each([
+    ['nginx:1.161', 'NotFound', /^docker\.io\/library\/x: not found$/],
+    ['alpine:3.20', 'NotFound', /^docker\.io\/library\/x: not found: this image is not available on the embedded cluster; it runs: busybox, .*nginx/],
+    ['nicolaka/netshoot', 'NotFound', /: not found: this image is not available on the embedded cluster; it runs: /],
+    ['ngnix:1.28', 'Unknown', /^pull access denied, repository does not exist or may require authorization: .*\(the embedded cluster has no such image; it runs: busybox, .*nginx/],
+  ])('pullFailure(%s) is %s', (ref, code, why) => {
+    expect(pullFailure(ref, 'docker.io/library/x')).toEqual({ code, why: expect.stringMatching(why) });
   });
 
   it('knows every image the exercise catalog uses', () => {
