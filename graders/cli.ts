@@ -53,7 +53,16 @@ export function textReport(outcome: GradeOutcome): string {
     lines.push(`${MARK[c.status]} ${c.title}: ${c.message}`);
     if (c.hint) lines.push(`    hint: ${c.hint}`);
   }
-  if (outcome.status === 'error') lines.push(`kubelab could not grade ${outcome.ungradedPoints} points; this is not your fault, run it again.`);
+  if (outcome.status === 'error') {
+    // The apiserver's Forbidden message always reads `<resource> is forbidden: User "..." cannot ...`;
+    // a refusal repeats on every run, so "run it again" would only send the learner in circles.
+    const forbidden = outcome.checks.some((c) => c.status === 'error' && / is forbidden: /.test(c.message));
+    lines.push(
+      forbidden
+        ? `kubelab could not grade ${outcome.ungradedPoints} points: Forbidden, this kubeconfig's identity may not do what the grader needs (see the ! lines); running it again will not help, use a kubeconfig with that access.`
+        : `kubelab could not grade ${outcome.ungradedPoints} points; this is not your fault, run it again.`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
