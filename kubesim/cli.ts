@@ -16,6 +16,19 @@ const argsSchema = z.object({
 
 const USAGE = 'usage: kubelab sim --port P --kubeconfig-out FILE [--seed N] [--state-file DB]\n';
 
+const WRITE_FAILURES: Record<string, string> = {
+  ENOENT: 'its directory does not exist',
+  ENOTDIR: 'a part of its path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  EROFS: 'the file system is read-only',
+};
+
+function errnoOf(err: unknown): string | undefined {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+}
+
 export async function runSim(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
@@ -44,9 +57,17 @@ export async function runSim(argv: string[]): Promise<number> {
   try {
     cluster = await startCluster({ port: args.port, seed: args.seed, ...(args['state-file'] ? { stateFile: args['state-file'] } : {}) });
   } catch (err) {
-    if (!(err instanceof ClusterStartError)) throw err;
-    process.stderr.write(`kubelab sim: ${err.message}\n`);
-    return 1;
+    if (err instanceof ClusterStartError) {
+      process.stderr.write(`kubelab sim: ${err.message}\n`);
+      return 1;
+    }
+    const code = errnoOf(err);
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const why = code === 'EADDRINUSE' ? 'the port is in use (choose another with --port, or --port 0 for any free one)' : 'permission denied (ports below 1024 need privileges)';
+      process.stderr.write(`kubelab sim: cannot listen on 127.0.0.1:${args.port}: ${why}\n`);
+      return 1;
+    }
+    throw err;
   }
   const file = args['kubeconfig-out'];
   try {
@@ -55,7 +76,10 @@ export async function runSim(argv: string[]): Promise<number> {
     await chmod(file, 0o600);
   } catch (err) {
     await cluster.close();
-    throw err;
+    const code = errnoOf(err);
+    if (code === undefined) throw err;
+    process.stderr.write(`kubelab sim: cannot write --kubeconfig-out ${file}: ${WRITE_FAILURES[code] ?? code}\n`);
+    return 1;
   }
   process.stdout.write(`kubesim ready at ${cluster.url} (kubeconfig: ${file})\n`);
   await new Promise<void>((resolve) => {

@@ -41,7 +41,11 @@ export const affinityCheck: CheckFn<CheckParams<'affinity'>> = async (params, ob
   });
   if (outcomesShort(runs, params.requests)) problems.push(`some clients got fewer than ${params.requests} answers`);
   if (problems.length > 0) return fail(`${problems.join('; ')}.`, evidence);
-  return pass(`Each of ${clients.length} clients got all ${params.requests} answers from one Pod.`, evidence);
+  const stuck = clients.map((c, i) => {
+    const first = runs[i]?.outcomes[0];
+    return `${c.metadata.name} → ${first?.kind === 'response' ? (servedBy(first.body, names) ?? '?') : '?'}`;
+  });
+  return pass(`Service ${params.service} kept each of ${clients.length} clients on one Pod for all ${params.requests} requests to ${url} (${stuck.join(', ')}).`, evidence);
 };
 
 function outcomesShort(runs: readonly { outcomes: readonly unknown[] }[], requests: number): boolean {

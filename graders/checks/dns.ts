@@ -48,11 +48,11 @@ export const dnsCheck: CheckFn<CheckParams<'dns'>> = async (params, observed, ct
   if (answer.kind === 'unreachable') return errored(`DNS did not answer when resolving ${name} from the ${source.label}.`, evidence);
   const found = `${name} ${showAnswer(answer)} from the ${source.label}`;
   if ('nxdomain' in want) {
-    return answer.kind === 'nxdomain' ? pass(`${name} does not exist, as expected.`, evidence) : fail(`${found}; expected it not to exist.`, evidence);
+    return answer.kind === 'nxdomain' ? pass(`${name} does not exist (NXDOMAIN) from the ${source.label}, as expected.`, evidence) : fail(`${found}; expected it not to exist.`, evidence);
   }
   if (answer.kind === 'nxdomain') return fail(`${found}; expected ${want.what}.`, evidence);
   const got = answer.addresses;
   const same = got.length === want.addresses.length && want.addresses.every((ip) => got.includes(ip));
-  if (same) return pass(`${name} resolves to ${want.what}.`, evidence);
+  if (same) return pass(`${name} resolves to exactly ${want.what} from the ${source.label}.`, evidence);
   return fail(`${found}; expected exactly ${want.what}.`, evidence);
 };

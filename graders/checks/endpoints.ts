@@ -85,5 +85,7 @@ export const endpointsCheck: CheckFn<CheckParams<'endpoints'>> = async (params, 
     const lead = first!.startsWith(svcName) ? first! : `${svcName}: ${first!}`;
     return fail(`${[lead, ...rest].join('; ')}.`, evidence);
   }
-  return pass(`${counts}, on ${showPorts(view.ports)}.`, evidence);
+  // Name what was compared: the workload's Pods when given, the port(s) the exercise names.
+  const whose = params.workload ? `, exactly the Pod IPs of ${describeRef(params.workload)}` : '';
+  return pass(`${counts}${whose}, on ${showPorts(view.ports)}.`, evidence);
 };

@@ -69,5 +69,11 @@ export const localTrafficCheck: CheckFn<CheckParams<'local-traffic'>> = async (p
     }
   });
   if (problems.length > 0) return fail(`${problems.join('; ')}.`, evidence);
-  return pass(`Clients on ${nodes.length} nodes: answers stayed on their own node, and nodes without a ${params.workload.name} Pod got none.`, evidence);
+  const withBackend = nodes.filter((n) => backends.some((b) => b.spec.nodeName === n));
+  const without = nodes.filter((n) => !withBackend.includes(n));
+  return pass(
+    `Requests to ${url} from node${withBackend.length === 1 ? '' : 's'} ${withBackend.join(', ')} were answered only by ${params.workload.name} Pods on the same node` +
+      `${without.length > 0 ? `; from ${without.join(', ')}, which runs none, they got no answer` : ''}.`,
+    evidence,
+  );
 };

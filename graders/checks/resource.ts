@@ -69,5 +69,13 @@ export const resourceCheck: CheckFn<CheckParams<'resource'>> = async (params, ob
     const evidence: JsonValue = { path: mismatch.path, expected: JSON.parse(JSON.stringify(mismatch.expected ?? null)), found: JSON.parse(JSON.stringify(mismatch.found ?? null)) };
     return fail(`${params.kind} ${params.name} has ${mismatch.path} ${show(mismatch.found)}; expected ${show(mismatch.expected)}.`, evidence);
   }
-  return pass(`${params.kind} ${params.name} exists${params.match ? ' with the expected fields' : ''}.`);
+  const fields = params.match ? leaves(params.match) : [];
+  return pass(`${params.kind} ${params.name} exists${fields.length > 0 ? ` with ${fields.join(', ')}` : ''}.`);
 };
+
+/** `match` as the `path: value` pairs it asserted, so a pass says which fields were compared. */
+function leaves(expected: unknown, path = ''): string[] {
+  if (isMap(expected)) return Object.entries(expected).flatMap(([key, value]) => leaves(value, path ? `${path}.${key}` : key));
+  if (Array.isArray(expected)) return expected.flatMap((value, i) => leaves(value, `${path}[${i}]`));
+  return [`${path} ${show(expected)}`];
+}

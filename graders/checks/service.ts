@@ -69,5 +69,27 @@ export const serviceCheck: CheckFn<CheckParams<'service'>> = async (params, obse
   }
   const evidence = { type: spec.type, clusterIP: spec.clusterIP ?? null, ports: describePorts(svc), sessionAffinity: spec.sessionAffinity, internalTrafficPolicy: spec.internalTrafficPolicy };
   if (problems.length > 0) return fail(`${problems.join('. ')}.`, evidence);
-  return pass(`${name}: ${spec.type}${headless ? ' (headless)' : spec.clusterIP ? ` ${spec.clusterIP}` : ''}, ${describePorts(svc)}.`, evidence);
+  return pass(`${name} ${listing(verified(params, svc))}.`, evidence);
 };
+
+/** The facts this check's params asked for, as found: a pass names what it verified, nothing else. */
+function verified(params: CheckParams<'service'>, svc: Service): string[] {
+  const spec = svc.spec;
+  const facts: string[] = [];
+  if (params.type !== undefined) facts.push(`is of type ${spec.type}`);
+  if (params.headless === true) facts.push('is headless (clusterIP: None)');
+  if (params.headless === false || params.hasClusterIP === true) facts.push(`has the cluster IP ${spec.clusterIP ?? ''}`);
+  if (params.hasClusterIP === false && params.headless !== true) facts.push('has no cluster IP');
+  for (const want of params.ports ?? []) {
+    const got = spec.ports.find((p) => p.port === want.port);
+    if (got) facts.push(`has port ${describePort(got)}`);
+  }
+  if (params.sessionAffinity !== undefined) facts.push(`has sessionAffinity ${spec.sessionAffinity}`);
+  if (params.internalTrafficPolicy !== undefined) facts.push(`has internalTrafficPolicy ${spec.internalTrafficPolicy}`);
+  return facts.length > 0 ? facts : [`exists (${spec.type}, ${describePorts(svc)})`];
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+export function listing(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -23,6 +23,8 @@ export interface ContainerRuntime {
   canPull(image: string): boolean;
   /** Whether the registry knows the repository (false: "pull access denied" rather than a tag "not found"). */
   hasRepository?(image: string): boolean;
+  /** Why pulling an image canPull refuses fails: gRPC code and the resolver's reason (given the normalized reference). */
+  pullFailure?(image: string, normalized: string): { code: 'NotFound' | 'Unknown'; why: string };
   /** Start the named container of a Pod that already has its IP and node assigned. */
   start(pod: KubeObject, containerName: string): StartResult;
   /** Stop the container (Pod deleted or restarted). */

@@ -14,7 +14,7 @@ import { ContainerConfigError, containerEnv, kubeletEnv, processArgv } from './e
 import { ExecServer } from './exec/ws.ts';
 import { execInContainer, type ExecOutcome } from './exec/run.ts';
 import { containerFiles, podHostname } from './files.ts';
-import { imageFor, repositoryExists } from './images/catalog.ts';
+import { imageFor, pullFailure, repositoryExists } from './images/catalog.ts';
 import type { Io } from './images/types.ts';
 import { serveLogs } from './logs/serve.ts';
 import { Network } from './net/system.ts';
@@ -153,6 +153,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     network,
     canPull: (image) => imageFor(image) !== undefined,
     hasRepository: repositoryExists,
+    pullFailure,
     start,
     stop,
     probe(podObj, name, probe): ProbeResult {

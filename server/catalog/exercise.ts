@@ -7,7 +7,7 @@ import { imagesOf, readManifestDir, type Manifest } from './manifests.ts';
 import { findNeedsCycle } from './needs.ts';
 import { issuesToProblems, WHOLE_FILE, type CatalogProblem } from './problems.ts';
 import { exerciseFileSchema, mistakeFileSchema, type Check, type ExerciseFile } from './schema.ts';
-import { readYaml } from './yaml-file.ts';
+import { parseYaml, readYaml } from './yaml-file.ts';
 
 export interface Mistake {
   name: string;
@@ -42,6 +42,19 @@ export interface ExerciseRead {
 }
 
 const MISTAKE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const MISTAKE_FILE = 'mistake.md';
+
+/**
+ * The YAML between a leading `---` line and the next `---` line, with the opening line
+ * kept blank so that line numbers in problems are the file's. Undefined without one.
+ */
+export function frontMatter(text: string): string | undefined {
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trimEnd() !== '---') return undefined;
+  const end = lines.findIndex((line, i) => i > 0 && line.trimEnd() === '---');
+  if (end === -1) return undefined;
+  return ['', ...lines.slice(1, end)].join('\n');
+}
 
 /** `show` maps a path relative to the exercise folder to the path reported in problems. */
 export async function readExercise(dir: string, show: (rel: string) => string): Promise<ExerciseRead> {
@@ -183,22 +196,36 @@ async function readMistakes(
     if (!MISTAKE_NAME.test(entry.name)) {
       problems.push({ file: show(relDir), field: WHOLE_FILE, message: 'a mistake folder name must be lowercase letters, digits and "-"' });
     }
-    const relFile = `${relDir}/mistake.yaml`;
+    // The description lives in mistake.md front matter: kubectl ignores .md, so
+    // `kubectl apply -f mistakes/<name>/` applies the wrong solution as it is.
+    const relFile = `${relDir}/${MISTAKE_FILE}`;
     const shown = show(relFile);
-    const manifests = await readManifestDir({ exerciseDir: dir, relDir, skip: ['mistake.yaml'], show });
+    if ((await entryKind(path.join(dir, relDir, 'mistake.yaml'))) !== 'missing') {
+      problems.push({
+        file: show(`${relDir}/mistake.yaml`),
+        field: WHOLE_FILE,
+        message: `kubectl would read it as a manifest ("apiVersion not set"): move description and fails into ${MISTAKE_FILE} front matter`,
+      });
+    }
+    const manifests = await readManifestDir({ exerciseDir: dir, relDir, skip: [MISTAKE_FILE, 'mistake.yaml'], show });
     problems.push(...manifests.problems);
     if ((await entryKind(path.join(dir, relFile))) !== 'file') {
-      problems.push({ file: shown, field: WHOLE_FILE, message: 'missing: a mistake needs a mistake.yaml' });
+      problems.push({ file: shown, field: WHOLE_FILE, message: `missing: a mistake needs a ${MISTAKE_FILE} (YAML front matter between --- lines: description, fails)` });
       continue;
     }
-    const read = await readYaml(path.join(dir, relFile), shown);
+    const front = frontMatter(await readFile(path.join(dir, relFile), 'utf8'));
+    if (front === undefined) {
+      problems.push({ file: shown, field: WHOLE_FILE, message: 'must start with YAML front matter: a --- line, description and fails, a closing --- line' });
+      continue;
+    }
+    const read = parseYaml(front, shown);
     if (!read.ok) {
       problems.push(...read.problems);
       continue;
     }
     const [doc, ...extra] = read.documents;
     if (doc === undefined || extra.length > 0) {
-      problems.push({ file: shown, field: WHOLE_FILE, message: 'must hold exactly one YAML document' });
+      problems.push({ file: shown, field: WHOLE_FILE, message: 'its front matter must hold exactly one YAML document' });
       continue;
     }
     const parsed = mistakeFileSchema.safeParse(doc.value);

@@ -28,6 +28,14 @@ async function editYaml(file: string, edit: (doc: Document) => void): Promise<vo
   await writeFile(file, doc.toString());
 }
 
+/** Edits the YAML front matter of a mistake.md, keeping the Markdown after it. */
+async function editFrontMatter(file: string, edit: (doc: Document) => void): Promise<void> {
+  const [, yaml = '', ...rest] = (await readFile(file, 'utf8')).split(/^---$/m);
+  const doc = parseDocument(yaml.replace(/^\n/, ''));
+  edit(doc);
+  await writeFile(file, `---\n${doc.toString()}---${rest.join('---')}`);
+}
+
 function expectProblem(problems: readonly CatalogProblem[], file: string, field: string, message?: RegExp) {
   expect(problems).toContainEqual(
     expect.objectContaining({ file, field, ...(message ? { message: expect.stringMatching(message) } : {}) }),
@@ -109,16 +117,31 @@ describe('rejection rules', () => {
 
   it('rejects a mistake with no fails entry', async () => {
     const { dir } = await copyExercise();
-    const file = path.join(dir, 'mistakes/selector-typo/mistake.yaml');
-    await editYaml(file, (doc) => doc.setIn(['fails'], []));
-    expectProblem(await validateExerciseDir(dir), 'mistakes/selector-typo/mistake.yaml', 'fails');
+    const file = path.join(dir, 'mistakes/selector-typo/mistake.md');
+    await editFrontMatter(file, (doc) => doc.setIn(['fails'], []));
+    // Lines are the file's, the opening --- counted.
+    const line = (await readFile(file, 'utf8')).split('\n').findIndex((l) => l.startsWith('fails:')) + 1;
+    expect(line).toBeGreaterThan(2);
+    expectProblem(await validateExerciseDir(dir), 'mistakes/selector-typo/mistake.md', 'fails', new RegExp(`\\(line ${line}\\)$`));
   });
 
   it('rejects a mistake whose fails.check is not a check id', async () => {
     const { dir } = await copyExercise();
-    const file = path.join(dir, 'mistakes/selector-typo/mistake.yaml');
-    await editYaml(file, (doc) => doc.setIn(['fails', 0, 'check'], 'selectors'));
-    expectProblem(await validateExerciseDir(dir), 'mistakes/selector-typo/mistake.yaml', 'fails[0].check', /selectors/);
+    const file = path.join(dir, 'mistakes/selector-typo/mistake.md');
+    await editFrontMatter(file, (doc) => doc.setIn(['fails', 0, 'check'], 'selectors'));
+    expectProblem(await validateExerciseDir(dir), 'mistakes/selector-typo/mistake.md', 'fails[0].check', /selectors/);
+  });
+
+  it('rejects a mistake.md without front matter', async () => {
+    const { dir } = await copyExercise();
+    await writeFile(path.join(dir, 'mistakes/selector-typo/mistake.md'), 'The selector is misspelled.\n');
+    expectProblem(await validateExerciseDir(dir), 'mistakes/selector-typo/mistake.md', '(file)', /front matter/);
+  });
+
+  it('rejects a mistake.yaml left in a mistake folder: kubectl apply -f would read it', async () => {
+    const { dir } = await copyExercise();
+    await writeFile(path.join(dir, 'mistakes/selector-typo/mistake.yaml'), 'description: old\nfails: [{ check: selector, contains: backnd }]\n');
+    expectProblem(await validateExerciseDir(dir), 'mistakes/selector-typo/mistake.yaml', '(file)', /apiVersion not set.*mistake\.md front matter/);
   });
 
   it('rejects a missing instructions.md', async () => {

@@ -26,7 +26,7 @@ const MANIFEST_FILE = /\.ya?ml$/;
 
 /**
  * Reads `<exerciseDir>/<relDir>`; `skip` names files that live there but are not
- * manifests (mistake.yaml). `show` turns an exercise-relative path into the one
+ * manifests (mistake.md). `show` turns an exercise-relative path into the one
  * reported in problems.
  */
 export async function readManifestDir(opts: {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXERCISES_DIR, loadCatalog, type Catalog } from '../catalog/loader.ts';
 import { KubeClusterClient } from '../cluster/client.ts';
-import { NotFoundError } from '../cluster/errors.ts';
-import { kubeConfigFromString, parseKubeconfig } from '../cluster/kubeconfig.ts';
+import { ForbiddenError, NotFoundError } from '../cluster/errors.ts';
+import { kubeConfigFromString, parseKubeconfig, type KubeconfigDocument } from '../cluster/kubeconfig.ts';
 import { processIo, type Io } from './io.ts';
 import { readFile } from 'node:fs/promises';
 import { GradingEngine, type CheckOutcome, type GradeOutcome, type Timing } from '../../graders/engine.ts';
@@ -53,7 +53,32 @@ export function textReport(outcome: GradeOutcome): string {
     lines.push(`${MARK[c.status]} ${c.title}: ${c.message}`);
     if (c.hint) lines.push(`    hint: ${c.hint}`);
   }
-  if (outcome.status === 'error') lines.push(`kubelab could not grade ${outcome.ungradedPoints} points; this is not your fault, run it again.`);
+  if (outcome.status === 'error') {
+    // The apiserver's Forbidden message always reads `<resource> is forbidden: User "..." cannot ...`;
+    // a refusal repeats on every run, so "run it again" would only send the learner in circles.
+    const forbidden = outcome.checks.some((c) => c.status === 'error' && / is forbidden: /.test(c.message));
+    lines.push(
+      forbidden
+        ? `kubelab could not grade ${outcome.ungradedPoints} points: Forbidden, this kubeconfig's identity may not do what the grader needs (see the ! lines); running it again will not help, use a kubeconfig with that access.`
+        : `kubelab could not grade ${outcome.ungradedPoints} points; this is not your fault, run it again.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+const DNS1123_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function forbiddenMessage(o: { file: string; document: KubeconfigDocument; namespace: string; apiMessage: string }): string {
+  const context = o.document.contexts.find((c) => c.name === o.document['current-context']);
+  const home = context?.context.namespace;
+  const lines = [
+    `kubelab grade: Forbidden: the kubeconfig ${o.file} (context "${o.document['current-context']}", user "${context?.context.user ?? '?'}") has no access to namespace "${o.namespace}".`,
+    `  the cluster said: ${o.apiMessage}`,
+    home && home !== o.namespace
+      ? `  this kubeconfig is meant for namespace "${home}": grade that one (--namespace ${home}), or use a kubeconfig with access to "${o.namespace}".`
+      : `  use a kubeconfig whose identity may read namespace "${o.namespace}".`,
+  ];
   return `${lines.join('\n')}\n`;
 }
 
@@ -84,6 +109,10 @@ export async function runGrade(argv: string[], options: GradeCliOptions = {}): P
   if (extra.length > 0) return usage(`unexpected argument: ${extra[0]}`);
   if (!values.namespace) return usage('--namespace is required');
   const namespace = values.namespace;
+  // Taken as written: a namespace name is exact, so "Bad_NS" must not quietly become "bad_ns".
+  if (!DNS1123_LABEL.test(namespace)) {
+    return usage(`--namespace ${JSON.stringify(namespace)} is not a valid namespace name: it must be a DNS-1123 label (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)`);
+  }
 
   let catalog: Catalog;
   try {
@@ -97,10 +126,11 @@ export async function runGrade(argv: string[], options: GradeCliOptions = {}): P
 
   const file = kubeconfigPath(values.kubeconfig, io);
   let kubeconfig: string;
+  let document: KubeconfigDocument;
   let client: KubeClusterClient;
   try {
     kubeconfig = await readFile(file, 'utf8');
-    parseKubeconfig(kubeconfig, file);
+    document = parseKubeconfig(kubeconfig, file);
     client = new KubeClusterClient(kubeConfigFromString(kubeconfig, { source: file, baseDir: path.dirname(file) }));
   } catch (error) {
     io.err(`kubelab grade: cannot use kubeconfig ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -115,6 +145,17 @@ export async function runGrade(argv: string[], options: GradeCliOptions = {}): P
       return 2;
     }
     // Forbidden (a learner's kubeconfig may not read namespaces) is fine; unreachable shows below.
+  }
+  try {
+    // The grader reads the namespace's Pods first of all: without that right no check can
+    // be judged, and the learner must hear why rather than "run it again".
+    await client.list({ apiVersion: 'v1', kind: 'Pod', namespace });
+  } catch (error) {
+    if (error instanceof ForbiddenError) {
+      io.err(forbiddenMessage({ file, document, namespace, apiMessage: error.message }));
+      return 2;
+    }
+    // Anything else (unreachable cluster) is reported check by check below.
   }
   const engine = new GradingEngine({ client, kubeconfig, ...(options.timing ? { timing: options.timing } : {}) });
   const outcome = await engine.grade({ exercise, namespace });

@@ -52,10 +52,20 @@ describe('kubelab exercises', () => {
     expect(whole.stdout).toContain(`${path.join(root, 'clusterip-basics', 'exercise.yaml')}: minutes: `);
   });
 
-  it('validate exits 1 for a directory that does not exist', async () => {
-    const result = await kubelab(['exercises', 'validate', 'no/such/dir']);
+  it('validate exits 1 for a directory that does not exist, saying so', async () => {
+    const result = await kubelab(['exercises', 'validate', 'exercises/nope']);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain('no/such/dir: (file): no such directory');
+    expect(result.stdout).toBe('exercises/nope: (file): no such directory: expected an exercise folder holding exercise.yaml, or a catalog folder of them');
+    expect(result.stderr).toBe('1 problem(s) in 1 location(s): exercises/nope does not exist');
+  });
+
+  it('validate exits 1 with one problem for a folder that is neither an exercise nor a catalog', async () => {
+    const result = await kubelab(['exercises', 'validate', 'exercises/clusterip-basics/mistakes']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe(
+      'exercises/clusterip-basics/mistakes: (file): not an exercise folder (no exercise.yaml) nor a catalog (no sub-folder holds one): expected an exercise folder holding exercise.yaml, or a catalog folder of them',
+    );
+    expect(result.stderr).toBe('1 problem(s) in 1 location(s): exercises/clusterip-basics/mistakes is not an exercise');
   });
 });
 

@@ -68,6 +68,43 @@ describe('kubelab grade', () => {
     expect(r.err).toMatch(message);
   });
 
+  it('a namespace that is not a DNS-1123 label → exit 2 naming the flag, nothing lowercased', async () => {
+    const r = await run(['target-port', '--namespace', 'Bad_NS', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--namespace "Bad_NS" is not a valid namespace name');
+    expect(r.err).toContain('DNS-1123 label');
+    expect(r.out).toBe('');
+  });
+
+  it('a learner kubeconfig on a namespace it cannot read → exit 2, says Forbidden, names the namespace and the identity', async () => {
+    const { token } = await b.admin.createToken(solved, 'learner', 600);
+    const learner = path.join(dir, 'learner-kubeconfig');
+    writeFileSync(learner, b.sim.kubeconfigFor({ token, namespace: solved, name: 'learner-user' }));
+    const r = await run(['target-port', '--namespace', 'default', '--kubeconfig', learner]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('Forbidden');
+    expect(r.err).toContain('namespace "default"');
+    expect(r.err).toContain(`system:serviceaccount:${solved}:learner`);
+    expect(r.err).toContain(`"${solved}"`);
+    expect(r.err).not.toContain('run it again');
+    expect(r.out).toBe('');
+  });
+
+  it('a check refused by RBAC mid-grade → exit 2, the report says Forbidden instead of "run it again"', async () => {
+    // The bench provisions no node-reader ClusterRole, so the learner may not list nodes, which placing the
+    // grader's first probe Pod in a fresh namespace needs.
+    const fresh = await b.environment('cli-learner', b.exercise('target-port').solution);
+    const { token } = await b.admin.createToken(fresh, 'learner', 600);
+    const learner = path.join(dir, 'learner-own-kubeconfig');
+    writeFileSync(learner, b.sim.kubeconfigFor({ token, namespace: fresh, name: 'learner-user' }));
+    const r = await run(['target-port', '--namespace', fresh, '--kubeconfig', learner]);
+    expect(r.code).toBe(2);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^! .*nodes is forbidden: User "system:serviceaccount:.*:learner" cannot list/));
+    expect(lines.at(-1)).toMatch(/^kubelab could not grade 35 points: Forbidden, this kubeconfig's identity may not do what the grader needs/);
+    expect(r.out).not.toContain('run it again');
+  });
+
   it('a namespace that does not exist → exit 2', async () => {
     const r = await run(['target-port', '-n', 'no-such-namespace', '--kubeconfig', kubeconfig]);
     expect(r.code).toBe(2);

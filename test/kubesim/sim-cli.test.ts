@@ -2,6 +2,7 @@
 // use, and a clean exit 0 on SIGTERM.
 
 import { mkdtempSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -41,6 +42,29 @@ describe('kubelab sim', () => {
     expect([second.exitCode, second.stderr]).toEqual([1, `kubelab sim: the embedded cluster's state file ${state} is in use by another process`]);
     first.kill('SIGTERM');
     expect((await first).exitCode).toBe(0);
+  });
+
+  it('a busy port is one clear line and exit 1, no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-cli-'));
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    try {
+      const r = await execa('node', ['bin/kubelab.js', 'sim', '--port', String(address.port), '--kubeconfig-out', join(dir, 'kc')], { reject: false });
+      expect([r.exitCode, r.stderr]).toEqual([1, `kubelab sim: cannot listen on 127.0.0.1:${address.port}: the port is in use (choose another with --port, or --port 0 for any free one)`]);
+      expect(r.stdout).toBe('');
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('an unwritable --kubeconfig-out is one clear line and exit 1, no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-cli-'));
+    const file = join(dir, 'no-such-dir', 'kc');
+    const r = await execa('node', ['bin/kubelab.js', 'sim', '--port', '0', '--kubeconfig-out', file], { reject: false });
+    expect([r.exitCode, r.stderr]).toEqual([1, `kubelab sim: cannot write --kubeconfig-out ${file}: its directory does not exist`]);
+    expect(r.stdout).toBe('');
   });
 
   it('refuses bad arguments with usage and exit 2', async () => {

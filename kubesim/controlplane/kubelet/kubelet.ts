@@ -362,9 +362,11 @@ export function kubeletController(ctx: ControllerContext): Controller {
             // containerd's resolver: a missing tag is NotFound; a missing repository is
             // Docker Hub's 401, which it reports as pull access denied.
             const denied = ctx.runtime.hasRepository?.(c.image) === false;
-            const why = denied ? 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed' : `${ref}: not found`;
+            const { code, why } = ctx.runtime.pullFailure?.(c.image, ref) ?? (denied
+              ? { code: 'Unknown', why: 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed' }
+              : { code: 'NotFound', why: `${ref}: not found` });
             const message = `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${why}`;
-            event(pod, c, 'Failed', `Failed to pull image "${c.image}": rpc error: code = ${denied ? 'Unknown' : 'NotFound'} desc = ${message}`, 'Warning');
+            event(pod, c, 'Failed', `Failed to pull image "${c.image}": rpc error: code = ${code} desc = ${message}`, 'Warning');
             event(pod, c, 'Failed', 'Error: ErrImagePull', 'Warning');
             c.waitingReason = 'ErrImagePull';
             c.waitingMessage = message;

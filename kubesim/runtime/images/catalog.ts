@@ -9,6 +9,7 @@ import { nslookup } from '../commands/nslookup.ts';
 import { wget } from '../commands/wget.ts';
 import { shellProgram } from '../shell/interp.ts';
 import { httpEchoProgram } from './httpecho.ts';
+import { httpdProgram } from './httpd.ts';
 import { entrypointFor, nginxProgram } from './nginx.ts';
 import { nodeExporterProgram } from './nodeexporter.ts';
 import { corednsProgram, curlEntrypoint, mysqlEntrypoint, pauseProgram, redisEntrypoint } from './others.ts';
@@ -52,6 +53,12 @@ function build(): ImageDef[] {
     { repos: ['prom/node-exporter', 'quay.io/prometheus/node-exporter'], entrypoint: ['/bin/node_exporter'], cmd: [], shell: 'ash',
       env: [['PATH', PATH_BUSYBOX]], programs: busybox({ node_exporter: nodeExporterProgram }) },
     { repos: ['busybox'], entrypoint: [], cmd: ['sh'], shell: 'ash', env: [['PATH', PATH_BUSYBOX]], programs: busybox() },
+    // Alpine's userland is busybox too (ash, wget, nslookup, nc); docker-library/alpine: CMD ["/bin/sh"].
+    { repos: ['alpine'], entrypoint: [], cmd: ['/bin/sh'], shell: 'ash', env: [['PATH', PATH_BUSYBOX]], programs: busybox() },
+    // docker-library/httpd 2.4 (Debian): CMD ["httpd-foreground"], no curl or wget.
+    { repos: ['httpd'], entrypoint: [], cmd: ['httpd-foreground'], shell: 'dash',
+      env: [['PATH', `/usr/local/apache2/bin:${PATH_DEBIAN}`], ['HTTPD_PREFIX', '/usr/local/apache2'], ['HTTPD_VERSION', '2.4.65']],
+      programs: debian({ 'httpd-foreground': httpdProgram, httpd: httpdProgram }) },
     { repos: ['curlimages/curl'], entrypoint: ['/entrypoint.sh'], cmd: ['curl'], shell: 'ash',
       env: [['PATH', PATH_BUSYBOX], ['CURL_CA_BUNDLE', '/cacert.pem']],
       programs: busybox({ curl: curlProgram('8.13.0'), 'entrypoint.sh': curlEntrypoint }) },
@@ -71,6 +78,35 @@ export function imageFor(ref: string): ImageDef | undefined {
   const { repo, tag } = parseImageRef(ref);
   if (!tagExists(repo, tag)) return undefined;
   return IMAGES.find((i) => i.repos.includes(repo));
+}
+
+/** The images a learner can run here, as they would write them (the cluster's own coredns and pause left out). */
+export const SIMULATED_IMAGES: readonly string[] = IMAGES.map((i) => i.repos[0] ?? '')
+  .filter((repo) => repo !== '' && !repo.startsWith('registry.k8s.io/'))
+  .sort();
+
+// Real images from lessons and blog posts that a registry would serve but kubesim does not
+// model: for them "pull access denied, repository does not exist" would mislead the learner.
+const PUBLISHED_ELSEWHERE = new Set([
+  'ubuntu', 'debian', 'centos', 'fedora', 'caddy', 'traefik', 'haproxy', 'python', 'node', 'golang', 'ruby', 'openjdk',
+  'mongo', 'mariadb', 'memcached', 'rabbitmq', 'nicolaka/netshoot', 'praqma/network-multitool', 'wbitt/network-multitool', 'tutum/dnsutils',
+  'infoblox/dnstools', 'jmalloc/echo-server', 'ealen/echo-server', 'kennethreitz/httpbin', 'mccutchen/go-httpbin', 'traefik/whoami',
+  'containous/whoami', 'nginxdemos/hello', 'paulbouwer/hello-kubernetes', 'gcr.io/google-samples/hello-app', 'registry.k8s.io/echoserver',
+  'registry.k8s.io/e2e-test-images/agnhost', 'registry.k8s.io/e2e-test-images/jessie-dnsutils', 'k8s.gcr.io/echoserver',
+]);
+
+/** Why a pull of an image `imageFor` refused fails: containerd's gRPC code and its resolver's words. */
+export function pullFailure(ref: string, normalized: string): { code: 'NotFound' | 'Unknown'; why: string } {
+  const { repo } = parseImageRef(ref);
+  // A known image with a wrong tag fails as the registry answers it, nothing added.
+  if (IMAGES.some((i) => i.repos.includes(repo))) return { code: 'NotFound', why: `${normalized}: not found` };
+  const runs = `it runs: ${SIMULATED_IMAGES.join(', ')}`;
+  if (PUBLISHED_ELSEWHERE.has(repo)) return { code: 'NotFound', why: `${normalized}: not found: this image is not available on the embedded cluster; ${runs}` };
+  // containerd reports Docker Hub's 401 for a missing repository as pull access denied.
+  return {
+    code: 'Unknown',
+    why: `pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed (the embedded cluster has no such image; ${runs})`,
+  };
 }
 
 /** Whether the registry has the repository at all (a wrong tag vs. a wrong name). */

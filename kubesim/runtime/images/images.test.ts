@@ -16,7 +16,7 @@ describe('images', () => {
     ['nginx:1.28', true], ['docker.io/library/nginx:latest', true], ['hashicorp/http-echo', true], ['postgres:16', true],
     ['prom/node-exporter:v1.9.1', true], ['busybox:1.36', true], ['curlimages/curl:8.13.0', true], ['redis:7', true],
     ['mysql:8.4', true], ['registry.k8s.io/coredns/coredns:v1.11.3', true], ['registry.k8s.io/pause:3.10', true],
-    ['nginx@sha256:0000', true], ['ngnix:1.28', false], ['example.com/unknown:1', false],
+    ['nginx@sha256:0000', true], ['alpine:3.20', true], ['httpd:2.4', true], ['ngnix:1.28', false], ['example.com/unknown:1', false],
   ])('canPull(%s) = %s', (image, want) => {
     expect(world().rt.canPull(image)).toBe(want);
   });
@@ -64,6 +64,26 @@ describe('images', () => {
     const client = runPod(w, 'c', { ip: '10.244.1.9', containers: [bb()] });
     const r = await sh(w, client, 'wget -qO- 10.244.1.5:9100/metrics | grep -E "^# TYPE node_cpu_seconds_total|^node_load1 "; wget -qO- 10.244.1.5:9100/ | grep -c "/metrics"');
     expect(r.stdout).toBe('# TYPE node_cpu_seconds_total counter\nnode_load1 0.42\n1\n');
+  });
+
+  it('alpine: a busybox shell with wget, nslookup and nc; with no command it runs /bin/sh and exits', async () => {
+    const w = world();
+    const r0 = w.rt.start(w.store.create('pods', podObj('a0', [{ name: 'a', image: 'alpine:3.20' }])), 'a');
+    expect(r0.state === 'exited' && r0.exitCode).toBe(0);
+    runPod(w, 'web', { ip: '10.244.1.6', containers: [{ name: 'echo', image: 'hashicorp/http-echo:1.0', args: ['-text=hi from echo'] }] });
+    const a = runPod(w, 'a', { ip: '10.244.1.9', containers: [{ name: 'a', image: 'alpine:3.20', command: ['sleep', '3600'] }] });
+    const r = await sh(w, a, 'wget -qO- 10.244.1.6:5678; which nslookup; which nc');
+    expect(r).toMatchObject({ stdout: 'hi from echo\n/usr/bin/nslookup\n/usr/bin/nc\n', stderr: '' });
+  });
+
+  it('httpd serves "It works!" on 80 and a 404 elsewhere, logging each request', async () => {
+    const w = world();
+    const web = runPod(w, 'web', { ip: '10.244.1.5', containers: [{ name: 'httpd', image: 'httpd:2.4' }] });
+    const client = runPod(w, 'c', { ip: '10.244.1.9', containers: [bb()] });
+    const r = await sh(w, client, 'wget -qO- 10.244.1.5; wget -qO- 10.244.1.5/nope; echo "status=$?"');
+    expect(r.stdout).toBe('<html><body><h1>It works!</h1></body></html>\nstatus=1\n');
+    expect(r.stderr).toBe('wget: server returned error: HTTP/1.1 404 Not Found\n');
+    expect(w.rt.probe(web, 'httpd', { httpGet: { path: '/', port: 80 } })).toEqual({ success: true });
   });
 
   it('redis answers PING through nc; postgres accepts TCP', async () => {

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imageFor, repositoryExists } from './catalog.ts';
+import { imageFor, pullFailure, repositoryExists } from './catalog.ts';
 
 /** Every `image:` in the exercise catalog's manifests and exercise.yaml `images:` lists. */
 function catalogImages(): string[] {
@@ -32,6 +32,7 @@ describe('image tags', () => {
     'redis:7', 'redis:7.4.2', 'redis:alpine', 'mysql:5.7', 'mysql:8.0', 'mysql:8.4', 'mysql:8.0.36',
     'hashicorp/http-echo', 'hashicorp/http-echo:1.0', 'hashicorp/http-echo:0.2.3',
     'prom/node-exporter', 'prom/node-exporter:v1.8.2', 'prom/node-exporter:v1.9.1', 'quay.io/prometheus/node-exporter:v1.8.2',
+    'alpine', 'alpine:3.20', 'alpine:3.22.1', 'alpine:edge', 'httpd', 'httpd:2.4', 'httpd:2.4.65', 'httpd:2.4-alpine', 'httpd:alpine',
     'curlimages/curl:8.13.0', 'registry.k8s.io/coredns/coredns:v1.11.3', 'registry.k8s.io/pause:3.10',
   ])('%s pulls', (ref) => {
     expect(imageFor(ref)).toBeDefined();
@@ -40,10 +41,19 @@ describe('image tags', () => {
   it.each([
     ['nginx:1.161', true], ['nginx:1.280', true], ['nginx:lastest', true], ['nginx:v1.28', true], ['busybox:1.136', true],
     ['postgres:61', true], ['hashicorp/http-echo:1.2', true], ['prom/node-exporter:1.8.2', true], ['mysql:5.8', true],
-    ['ngnix:1.28', false], ['my-frontend:latest', false],
+    ['alpine:3.99', true], ['httpd:2.5', true], ['ngnix:1.28', false], ['my-frontend:latest', false],
   ])('%s does not pull (repository exists: %s)', (ref, repo) => {
     expect(imageFor(ref)).toBeUndefined();
     expect(repositoryExists(ref)).toBe(repo);
+  });
+
+  it.each([
+    ['nginx:1.161', 'NotFound', /^docker\.io\/library\/x: not found$/],
+    ['ubuntu:24.04', 'NotFound', /^docker\.io\/library\/x: not found: this image is not available on the embedded cluster; it runs: alpine, busybox, .*httpd, .*nginx/],
+    ['nicolaka/netshoot', 'NotFound', /: not found: this image is not available on the embedded cluster; it runs: /],
+    ['ngnix:1.28', 'Unknown', /^pull access denied, repository does not exist or may require authorization: .*\(the embedded cluster has no such image; it runs: alpine, busybox, .*nginx/],
+  ])('pullFailure(%s) is %s', (ref, code, why) => {
+    expect(pullFailure(ref, 'docker.io/library/x')).toEqual({ code, why: expect.stringMatching(why) });
   });
 
   it('knows every image the exercise catalog uses', () => {

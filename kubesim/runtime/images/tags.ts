@@ -35,6 +35,11 @@ const redis = either(withVariants(['latest'], REDIS_VARIANTS), versions({ 5: [0,
 const MYSQL_VARIANTS = ['debian', 'oracle', 'oraclelinux8', 'oraclelinux9'];
 const mysql = either(named('latest', 'lts', 'innovation', 'oracle', 'debian', 'lts-oracle', 'innovation-oracle'), versions({ 5: [5, 7], 8: [0, 4], 9: [0, 5] }, 45, MYSQL_VARIANTS));
 
+const alpine = either(named('latest', 'edge'), versions({ 3: [0, 22] }, 6, []));
+
+const HTTPD_VARIANTS = ['alpine', 'bookworm', 'trixie', 'alpine3.21', 'alpine3.22'];
+const httpd = either(withVariants(['latest'], HTTPD_VARIANTS), versions({ 2: [2, 4] }, 65, HTTPD_VARIANTS));
+
 const httpEcho = named('latest', 'alpine', '1.0', '1.0.0', '0.2.3', '0.2.1', '0.2.0');
 const nodeExporter = either(named('latest', 'master', 'main'), versions({ 0: [15, 18], 1: [0, 10] }, 5, [], 'v'));
 const curl = either(named('latest'), versions({ 7: [70, 88], 8: [0, 17] }, 5, []));
@@ -44,6 +49,8 @@ export const KNOWN_TAGS: Record<string, (tag: string) => boolean> = {
   nginx,
   'nginxinc/nginx-unprivileged': nginx,
   busybox,
+  alpine,
+  httpd,
   postgres,
   redis,
   mysql,
