@@ -18,7 +18,9 @@ import type { AdmissionOperation, AdmissionPlugin, RequestContext } from '../../
 import type { KubeObject } from '../../../core/types.ts';
 import { at, jsonEqual, rec, recs, str, strMap, type Rec } from '../../util/obj.ts';
 import { evaluatePod, forbiddenDetail, forbiddenReason } from './checks.ts';
-import { compareLevels, levelVersionString, policyFromLabels, sameLevelVersion, type LevelVersion, type Policy } from './policy.ts';
+import {
+  compareLevels, levelVersionString, policyFromLabels, sameLevelVersion, versionString, type LevelVersion, type Policy,
+} from './policy.ts';
 
 /** Pod subresources that cannot change the pod spec (ignoredPodSubresources). */
 const IGNORED_POD_SUBRESOURCES = new Set(['exec', 'attach', 'binding', 'eviction', 'log', 'portforward', 'proxy', 'status']);
@@ -42,13 +44,9 @@ function namespacePolicy(ctx: RequestContext, namespace: string): { policy: Poli
   return { policy, valid: errors.length === 0 };
 }
 
-function violations(lv: LevelVersion, meta: Rec, spec: Rec) {
-  return evaluatePod(lv, meta, spec);
-}
-
 /** The warn level's warning, if the pod (or template) violates it. */
 function warnIfViolates(ctx: RequestContext, policy: Policy, meta: Rec, spec: Rec): void {
-  const found = violations(policy.warn, meta, spec);
+  const found = evaluatePod(policy.warn, meta, spec);
   if (found.length > 0) ctx.warn?.(`would violate PodSecurity "${levelVersionString(policy.warn)}": ${forbiddenDetail(found)}`);
 }
 
@@ -81,9 +79,9 @@ function validatePod(operation: AdmissionOperation, pod: KubeObject, old: KubeOb
   const { policy, valid } = ns;
   if (valid && policy.enforce.level === 'privileged' && policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return;
   if (operation === 'UPDATE' && old && !significantPodUpdate(pod, old)) return;
-  const meta = pod.metadata as Rec;
+  const meta = { ...pod.metadata };
   const spec = rec(pod['spec']) ?? {};
-  const refused = violations(policy.enforce, meta, spec);
+  const refused = evaluatePod(policy.enforce, meta, spec);
   if (refused.length > 0) {
     const name = pod.metadata.name ?? '';
     throw forbidden(
@@ -109,7 +107,7 @@ function validateController(obj: KubeObject, ctx: RequestContext, path: readonly
 function existingPodWarnings(ctx: RequestContext, namespace: string, enforce: LevelVersion): string[] {
   const byReason = new Map<string, { first: string; count: number }>();
   for (const pod of ctx.store.list('pods', namespace)) {
-    const found = violations(enforce, pod.metadata as Rec, rec(pod['spec']) ?? {});
+    const found = evaluatePod(enforce, { ...pod.metadata }, rec(pod['spec']) ?? {});
     if (found.length === 0) continue;
     const reason = forbiddenReason(found);
     const seen = byReason.get(reason);
@@ -140,8 +138,8 @@ function validateNamespace(operation: AdmissionOperation, ns: KubeObject, old: K
   const enforce = next.policy.enforce;
   const was = before.policy.enforce;
   if (sameLevelVersion(enforce, was) || enforce.level === 'privileged') return;
-  if (levelVersionString({ ...enforce, level: 'privileged' }) === levelVersionString({ ...was, level: 'privileged' }) &&
-    compareLevels(enforce.level, was.level) < 1) return;
+  // Same version and no stricter level: nothing admitted before can be refused now.
+  if (versionString(enforce.version) === versionString(was.version) && compareLevels(enforce.level, was.level) < 1) return;
   for (const warning of existingPodWarnings(ctx, name, enforce)) ctx.warn?.(warning);
 }
 

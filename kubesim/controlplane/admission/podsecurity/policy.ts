@@ -47,7 +47,7 @@ export function compareLevels(a: Level, b: Level): number {
 }
 
 function parseLevel(value: string): Level | undefined {
-  return (LEVELS as readonly string[]).includes(value) ? (value as Level) : undefined;
+  return LEVELS.find((l) => l === value);
 }
 
 function parseVersion(value: string): Version | undefined {
