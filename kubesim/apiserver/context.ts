@@ -8,6 +8,7 @@ import type { PodIO } from '../core/podio.ts';
 import type { ResourceDef } from '../core/registry.ts';
 import type { Store } from '../core/store.ts';
 import type { RequestContext, ResourceBehaviour, UserInfo } from '../core/strategy.ts';
+import { addWarnings } from './fieldcheck.ts';
 
 export type { RequestAttributes } from './auth/index.ts';
 
@@ -47,5 +48,6 @@ export interface ResourceCall {
 
 export function strategyContext(call: ResourceCall, dryRun: boolean, subresource = call.subresource): RequestContext {
   const { store, clock, rng } = call.deps;
-  return { store, clock, rng, user: call.user, resource: call.resource, subresource, dryRun };
+  const warn = (text: string) => addWarnings(call.res, [text]);
+  return { store, clock, rng, user: call.user, resource: call.resource, subresource, dryRun, warn };
 }

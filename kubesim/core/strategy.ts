@@ -2,7 +2,7 @@
 // behaviour of the control plane (kubesim/controlplane): defaulting, validation and
 // admission, in the order the real apiserver runs them:
 //   decode → prepareFor* (defaults, server-set fields) → validate* (422 Invalid)
-//   → admission plugins (ResourceQuota, LimitRange: 403 Forbidden) → store.
+//   → admission plugins (ResourceQuota, LimitRange, PodSecurity: 403 Forbidden) → store.
 // Source: k8s.io/apiserver/pkg/registry/rest/create.go, update.go
 
 import type { Clock, Rng } from './clock.ts';
@@ -27,6 +27,8 @@ export interface RequestContext {
   subresource?: string;
   /** dryRun=All: validate and admit, store nothing. */
   dryRun: boolean;
+  /** Adds a `Warning` to the response (kubectl prints `Warning: ...`); absent for controllers' own writes. */
+  warn?(text: string): void;
 }
 
 export interface ResourceStrategy {

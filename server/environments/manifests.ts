@@ -68,9 +68,12 @@ export function namespaceLabels(spec: EnvironmentSpec): Record<string, string> {
     [L.EXPIRES]: String(Math.floor(spec.expiresAt / 1000)),
     // Pod Security admission: baseline forbids privileged Pods, host namespaces and
     // hostPath, which is all a learner could use to step outside the namespace.
+    // warn at the same level: Deployments and other workloads are never refused for
+    // their Pod template, only warned, so learners see why their Pods never appear.
     // https://kubernetes.io/docs/concepts/security/pod-security-admission/
     'pod-security.kubernetes.io/enforce': 'baseline',
     'pod-security.kubernetes.io/enforce-version': 'latest',
+    'pod-security.kubernetes.io/warn': 'baseline',
   };
 }
 

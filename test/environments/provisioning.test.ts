@@ -47,6 +47,7 @@ describe('provisioning a learner environment', () => {
       'kubelab.io/exercise': 'readiness-endpoints',
       'kubelab.io/expires-at': String((START + TTL_MS) / 1000),
       'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/warn': 'baseline',
     });
     expect(JSON.stringify(namespace.metadata.labels)).not.toContain(`"${user}"`);
 
