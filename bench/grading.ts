@@ -136,11 +136,23 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
     }
     const httpTimes: number[] = [];
     for (let i = 0; i < scriptRuns; i++) httpTimes.push((await checkMyWork(target, shop)).ms);
+    // The command-line grader as an author or a learner runs it: a whole process each time
+    // (the compiled build, `npm run build`), against the same warm namespace.
+    await execa('node', ['bin/build.js']);
+    const cliTimes: number[] = [];
+    for (let i = 0; i < scriptRuns; i++) {
+      const start = performance.now();
+      const r = await execa('node', ['bin/kubelab.js', 'grade', shop.id, '--namespace', target.namespace, '--kubeconfig', kubeconfig], { reject: false });
+      cliTimes.push(performance.now() - start);
+      if (r.exitCode !== 0) throw new Error(`kubelab grade failed: ${r.stdout} ${r.stderr}`);
+    }
     out.push('', 'clusterip-basics, same checks: kubelab through HTTP vs a kubectl verify script (bash + kubectl get/exec)');
     out.push(formatRows(['grader', 'median ms', 'p95 ms', 'processes', 'ratio'], [
       ['kubelab (POST attempt + event stream)', ms(median(httpTimes)), ms(percentile(httpTimes, 95)), '0', '1.0'],
       ['verify.sh + kubectl', ms(median(scriptTimes)), ms(percentile(scriptTimes, 95)), String(KUBECTL_CALLS + 1), (median(scriptTimes) / median(httpTimes)).toFixed(1)],
+      ['kubelab grade (whole process)', ms(median(cliTimes)), ms(percentile(cliTimes, 95)), '1', (median(cliTimes) / median(httpTimes)).toFixed(1)],
     ]));
+    out.push(`verify.sh / kubelab grade (both whole processes): ${(median(scriptTimes) / median(cliTimes)).toFixed(1)}×`);
     out.push('(the script stops at the first failure and checks less: no address-set comparison, no owner references, no settle wait)');
     return out.join('\n');
   } finally {
