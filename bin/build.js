@@ -5,9 +5,13 @@
 // (server/cli/main.ts imports them on demand), so `kubelab --help` loads no server.
 import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { BUILT_STAMP, buildIsFresh } from './freshness.js';
 
 const root = new URL('..', import.meta.url);
 const dist = new URL('dist/', root);
+
+// Nothing changed since the last build: keep it (`--force` builds anyway).
+if (!process.argv.includes('--force') && buildIsFresh()) process.exit(0);
 
 rmSync(dist, { recursive: true, force: true });
 await build({
@@ -40,4 +44,4 @@ await build({
   logLevel: 'warning',
 });
 // Written last: bin/kubelab.js compares its time with the sources' to spot a stale build.
-writeFileSync(new URL('BUILT', dist), `${new Date().toISOString()}\n`);
+writeFileSync(BUILT_STAMP, `${new Date().toISOString()}\n`);
