@@ -2,12 +2,16 @@
 // kubectl only needs, per kind, a PATCH operation tagged with
 // x-kubernetes-group-version-kind and a `fieldValidation` query parameter to use
 // server-side field validation (cli-runtime resource/query_param_verifier_v3.go).
-// Schemas are deliberately absent: with no schema kubectl computes strategic merge
-// patches from its built-in types, which is what it does against a real cluster.
+// components.schemas (schemas.ts) serve `kubectl explain`. The PATCH operations
+// deliberately declare no requestBody: kubectl apply computes strategic merge patches
+// from the v3 schema only when the PATCH accepts application/strategic-merge-patch+json
+// (kubectl/pkg/cmd/apply/patcher.go gvkSupportsPatchOpenAPIV3); without it, it uses its
+// built-in types, which know every field our partial schemas leave out.
 
 import { createHash } from 'node:crypto';
 import { RESOURCES, type ResourceDef } from '../core/registry.ts';
 import { allGroupVersions } from './discovery.ts';
+import { schemasFor } from './schemas.ts';
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -74,7 +78,7 @@ export function buildOpenApi(): OpenApiDocs {
       openapi: '3.0.0',
       info: { title: 'Kubernetes', version: 'v1.32.2' },
       paths: Object.assign({}, ...RESOURCES.filter((r) => r.group === group && r.version === version).map(pathsFor)),
-      components: { schemas: {} },
+      components: { schemas: schemasFor(group, version) },
     };
     const body = JSON.stringify(doc);
     const hash = createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase();
