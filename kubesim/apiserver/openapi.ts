@@ -67,6 +67,21 @@ export interface OpenApiDocs {
   index: Record<string, unknown>;
   /** Keyed by "api/v1", "apis/apps/v1", ... */
   documents: Map<string, { body: string; hash: string }>;
+  /** GET /openapi/v2: protobuf, see openApiV2(). */
+  v2: Buffer;
+}
+
+/**
+ * An OpenAPI v2 document holding only `swagger: "2.0"` (gnostic openapi_v2.Document
+ * field 1, a length-delimited string), so no definitions. kubectl validates a `kind: List`
+ * client-side against v2, because no v3 PATCH operation carries fieldValidation for
+ * v1/List (cli-runtime query_param_verifier_v3.go), and skips every model it cannot
+ * find (kubectl/pkg/validation/schema.go validateResource); each item is then created
+ * or patched with fieldValidation and validated here like any other object. Apply's
+ * patcher likewise finds no v2 model and keeps its built-in types.
+ */
+function openApiV2(): Buffer {
+  return Buffer.from([0x0a, 3, ...Buffer.from('2.0', 'utf8')]);
 }
 
 export function buildOpenApi(): OpenApiDocs {
@@ -85,5 +100,5 @@ export function buildOpenApi(): OpenApiDocs {
     documents.set(key, { body, hash });
     paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hash}` };
   }
-  return { index: { paths }, documents };
+  return { index: { paths }, documents, v2: openApiV2() };
 }
