@@ -1,4 +1,4 @@
-// Non-resource endpoints: discovery, /version, OpenAPI v3 and health checks.
+// Non-resource endpoints: discovery, /version, OpenAPI v3 (and an empty v2) and health checks.
 // Source: k8s.io/apiserver/pkg/server/routes (version.go, openapi.go), healthz/healthz.go.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,7 +17,7 @@ const HEALTH = /^\/(healthz|livez|readyz)(\/[a-z0-9-]+)*$/;
 
 type NonResourceRoute = Extract<Route, { type: 'nonresource' | 'groupversion' | 'unknown' }>;
 
-function body(state: NonResourceState, route: NonResourceRoute): { json: unknown } | { text: string } | undefined {
+function body(state: NonResourceState, route: NonResourceRoute): { json: unknown } | { text: string } | { protobuf: Buffer } | undefined {
   if (route.type === 'unknown') return undefined;
   if (route.type === 'groupversion') return { json: apiResourceList(route.group, route.version) };
   const path = route.path;
@@ -29,13 +29,14 @@ function body(state: NonResourceState, route: NonResourceRoute): { json: unknown
   }
   if (path === '/version') return { json: VERSION_INFO };
   if (HEALTH.test(path)) return { text: 'ok' };
+  if (path === '/openapi/v2') return { protobuf: state.openapi.v2 };
   if (path === '/openapi/v3') return { json: state.openapi.index };
   if (path.startsWith('/openapi/v3/')) {
     const doc = state.openapi.documents.get(path.slice('/openapi/v3/'.length));
     return doc ? { text: doc.body } : undefined;
   }
   if (path === '/') {
-    const paths = ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v3', '/readyz', '/version',
+    const paths = ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v2', '/openapi/v3', '/readyz', '/version',
       ...[...state.openapi.documents.keys()].filter((k) => k.startsWith('apis/')).map((k) => `/${k}`)];
     return { json: { paths: paths.sort() } };
   }
@@ -47,6 +48,12 @@ export function serveNonResource(state: NonResourceState, route: NonResourceRout
   if (!found) throw notFoundPath();
   if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed();
   if ('json' in found) return sendJson(res, 200, found.json);
+  if ('protobuf' in found) {
+    // The content type kube-openapi's handler answers protobuf requests with.
+    res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'X-Content-Type-Options': 'nosniff' });
+    res.end(found.protobuf);
+    return;
+  }
   const isOpenApi = route.type === 'nonresource' && route.path.startsWith('/openapi/');
   res.writeHead(200, {
     'Content-Type': isOpenApi ? 'application/json' : 'text/plain; charset=utf-8',

@@ -2,12 +2,16 @@
 // kubectl only needs, per kind, a PATCH operation tagged with
 // x-kubernetes-group-version-kind and a `fieldValidation` query parameter to use
 // server-side field validation (cli-runtime resource/query_param_verifier_v3.go).
-// Schemas are deliberately absent: with no schema kubectl computes strategic merge
-// patches from its built-in types, which is what it does against a real cluster.
+// components.schemas (schemas.ts) serve `kubectl explain`. The PATCH operations
+// deliberately declare no requestBody: kubectl apply computes strategic merge patches
+// from the v3 schema only when the PATCH accepts application/strategic-merge-patch+json
+// (kubectl/pkg/cmd/apply/patcher.go gvkSupportsPatchOpenAPIV3); without it, it uses its
+// built-in types, which know every field our partial schemas leave out.
 
 import { createHash } from 'node:crypto';
 import { RESOURCES, type ResourceDef } from '../core/registry.ts';
 import { allGroupVersions } from './discovery.ts';
+import { schemasFor } from './schemas.ts';
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -63,6 +67,21 @@ export interface OpenApiDocs {
   index: Record<string, unknown>;
   /** Keyed by "api/v1", "apis/apps/v1", ... */
   documents: Map<string, { body: string; hash: string }>;
+  /** GET /openapi/v2: protobuf, see openApiV2(). */
+  v2: Buffer;
+}
+
+/**
+ * An OpenAPI v2 document holding only `swagger: "2.0"` (gnostic openapi_v2.Document
+ * field 1, a length-delimited string), so no definitions. kubectl validates a `kind: List`
+ * client-side against v2, because no v3 PATCH operation carries fieldValidation for
+ * v1/List (cli-runtime query_param_verifier_v3.go), and skips every model it cannot
+ * find (kubectl/pkg/validation/schema.go validateResource); each item is then created
+ * or patched with fieldValidation and validated here like any other object. Apply's
+ * patcher likewise finds no v2 model and keeps its built-in types.
+ */
+function openApiV2(): Buffer {
+  return Buffer.from([0x0a, 3, ...Buffer.from('2.0', 'utf8')]);
 }
 
 export function buildOpenApi(): OpenApiDocs {
@@ -74,12 +93,12 @@ export function buildOpenApi(): OpenApiDocs {
       openapi: '3.0.0',
       info: { title: 'Kubernetes', version: 'v1.32.2' },
       paths: Object.assign({}, ...RESOURCES.filter((r) => r.group === group && r.version === version).map(pathsFor)),
-      components: { schemas: {} },
+      components: { schemas: schemasFor(group, version) },
     };
     const body = JSON.stringify(doc);
     const hash = createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase();
     documents.set(key, { body, hash });
     paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hash}` };
   }
-  return { index: { paths }, documents };
+  return { index: { paths }, documents, v2: openApiV2() };
 }
