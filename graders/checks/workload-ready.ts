@@ -12,7 +12,7 @@ export const workloadReadyCheck: CheckFn<CheckParams<'workload-ready'>> = async 
     const otherKind = params.kind === 'Deployment' ? observed.statefulSets : observed.deployments;
     const sameName = otherKind.find((w) => w.metadata.name === params.name);
     const found = sameName ? `; found a ${params.kind === 'Deployment' ? 'StatefulSet' : 'Deployment'} with that name instead` : '';
-    return fail(`No ${ref} in your namespace${found}.`);
+    return fail(`No ${ref} in your namespace${found}.`, null, 'no-workload');
   }
   const desired = workload.spec.replicas;
   const want = params.replicas ?? Math.max(desired, 1);
@@ -23,9 +23,9 @@ export const workloadReadyCheck: CheckFn<CheckParams<'workload-ready'>> = async 
     pods: pods.map((p) => ({ name: p.metadata.name, node: p.spec.nodeName ?? null, state: describePodState(observed, p) })),
   };
   if (params.replicas !== undefined && desired !== params.replicas) {
-    return fail(`${ref} asks for ${plural(desired, 'replica')}; the exercise needs ${params.replicas} replicas.`, evidence);
+    return fail(`${ref} asks for ${plural(desired, 'replica')}; the exercise needs ${params.replicas} replicas.`, evidence, 'wrong-replicas');
   }
-  if (desired === 0) return fail(`${ref} is scaled to 0 replicas.`, evidence);
+  if (desired === 0) return fail(`${ref} is scaled to 0 replicas.`, evidence, 'scaled-to-zero');
   if (ready.length >= want) return pass(`${ref} has ${ready.length} of ${want} replicas ready.`, evidence);
   const notReady = pods.filter((p) => !isPodReady(p));
   const missing = want - pods.length;
@@ -33,5 +33,5 @@ export const workloadReadyCheck: CheckFn<CheckParams<'workload-ready'>> = async 
     ...notReady.map((p) => `${p.metadata.name} (${describePodState(observed, p)})`),
     ...(missing > 0 ? [`${plural(missing, 'Pod')} not created yet${params.kind === 'StatefulSet' ? ' (a StatefulSet starts each Pod only after the previous one is ready)' : ''}`] : []),
   ];
-  return fail(`${ref} has ${ready.length} of ${want} replicas ready: ${details.join('; ')}.`, evidence);
+  return fail(`${ref} has ${ready.length} of ${want} replicas ready: ${details.join('; ')}.`, evidence, 'not-ready');
 };
