@@ -111,7 +111,10 @@ describe('rejection rules', () => {
   it('rejects a needs cycle and names it', async () => {
     const { dir } = await copyExercise();
     // service → selector → service
-    await editYaml(path.join(dir, 'exercise.yaml'), (doc) => doc.setIn(['checks', 1, 'needs'], ['selector']));
+    await editYaml(path.join(dir, 'exercise.yaml'), (doc) => {
+      doc.setIn(['checks', 1, 'needs'], ['selector']);
+      doc.setIn(['checks', 2, 'needs'], ['service']);
+    });
     expectProblem(await validateExerciseDir(dir), 'exercise.yaml', 'checks[1].needs', /service → selector → service/);
   });
 
