@@ -9,8 +9,8 @@ export const CHECK_CAUSES = {
   // too-broad: also selects other Pods; wrong-pods: selects other Pods instead of these;
   // label-typo: a key the Pods carry with another value; missing-label: a key the Pods lack.
   selector: ['no-service', 'no-workload', 'no-selector', 'no-pods', 'too-broad', 'wrong-pods', 'label-typo', 'missing-label', 'matches-nothing'],
-  'workload-ready': ['no-workload', 'wrong-replicas', 'scaled-to-zero', 'not-ready'],
-  endpoints: ['no-service', 'not-ready', 'wrong-count', 'foreign-endpoints', 'missing-pods', 'wrong-port'],
+  'workload-ready': ['no-workload', 'wrong-replicas', 'scaled-to-zero', 'not-ready', 'rollout-stuck'],
+  endpoints: ['no-service', 'not-ready', 'wrong-count', 'foreign-endpoints', 'missing-pods', 'wrong-port', 'rollout-stuck'],
   dns: ['no-service', 'headless', 'no-pods', 'nxdomain', 'wrong-address'],
   http: [],
   tcp: [],

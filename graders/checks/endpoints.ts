@@ -6,10 +6,11 @@ import type { EndpointSlice } from '../k8s/schemas.ts';
 import type { CheckParams } from '../params.ts';
 import type { Observed } from '../types.ts';
 import type { CauseOf } from '../causes.ts';
+import { describeStuckRollout, stuckRollout } from '../k8s/rollout.ts';
 import { fail, pass, type CheckFn } from '../types.ts';
 
 // When several problems show at once, the most telling one names the cause.
-const PRECEDENCE: readonly CauseOf<'endpoints'>[] = ['wrong-port', 'not-ready', 'foreign-endpoints', 'missing-pods', 'wrong-count'];
+const PRECEDENCE: readonly CauseOf<'endpoints'>[] = ['rollout-stuck', 'wrong-port', 'not-ready', 'foreign-endpoints', 'missing-pods', 'wrong-count'];
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
@@ -90,10 +91,13 @@ export const endpointsCheck: CheckFn<CheckParams<'endpoints'>> = async (params, 
       problems.push(`its endpoints carry ${showPorts(view.ports)}; expected port ${want.port}, the port the container listens on`);
     }
   }
+  const stuck = params.workload?.kind === 'Deployment' && causes.has('not-ready') ? stuckRollout(observed, params.workload.name) : undefined;
   if (problems.length > 0) {
     const [first, ...rest] = problems;
     const lead = first!.startsWith(svcName) ? first! : `${svcName}: ${first!}`;
-    return fail(`${[lead, ...rest].join('; ')}.`, evidence, PRECEDENCE.find((c) => causes.has(c)));
+    const rollout = stuck ? ` ${describeStuckRollout(stuck)}.` : '';
+    if (stuck) causes.add('rollout-stuck');
+    return fail(`${[lead, ...rest].join('; ')}.${rollout}`, evidence, PRECEDENCE.find((c) => causes.has(c)));
   }
   // Name what was compared: the workload's Pods when given, the port(s) the exercise names.
   const whose = params.workload ? `, exactly the Pod IPs of ${describeRef(params.workload)}` : '';

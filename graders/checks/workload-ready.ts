@@ -2,6 +2,7 @@
 // many of its Pods are Ready. A fail names each Pod that is not, and why.
 import { describeRef, findWorkload, isPodReady, plural, workloadPods } from '../k8s/objects.ts';
 import { describePodState } from '../k8s/pod-state.ts';
+import { describeStuckRollout, stuckRollout } from '../k8s/rollout.ts';
 import type { CheckParams } from '../params.ts';
 import { fail, pass, type CheckFn } from '../types.ts';
 
@@ -33,5 +34,9 @@ export const workloadReadyCheck: CheckFn<CheckParams<'workload-ready'>> = async 
     ...notReady.map((p) => `${p.metadata.name} (${describePodState(observed, p)})`),
     ...(missing > 0 ? [`${plural(missing, 'Pod')} not created yet${params.kind === 'StatefulSet' ? ' (a StatefulSet starts each Pod only after the previous one is ready)' : ''}`] : []),
   ];
+  const stuck = params.kind === 'Deployment' ? stuckRollout(observed, params.name) : undefined;
+  if (stuck) {
+    return fail(`${ref} has ${ready.length} of ${want} replicas ready. ${describeStuckRollout(stuck)}.`, { ...evidence, rollout: { newReplicaSet: stuck.newReplicaSet, podTemplateHash: stuck.hash, oldPods: stuck.oldPods } }, 'rollout-stuck');
+  }
   return fail(`${ref} has ${ready.length} of ${want} replicas ready: ${details.join('; ')}.`, evidence, 'not-ready');
 };
