@@ -36,8 +36,10 @@ export interface CheckOutcome {
   type: Check['type'];
   status: CheckStatus;
   message: string;
-  /** The exercise's hint, on a fail only. */
+  /** On a fail only: the exercise's hint for the diagnosed cause, else its default hint. */
   hint: string | null;
+  /** On a fail only: the cause the check diagnosed, when it names one. */
+  cause: string | null;
   evidence: JsonValue;
   points: number;
   maxPoints: number;
@@ -105,6 +107,11 @@ export interface GradeRequest {
   namespace: string;
   /** Called once per check as it finishes, one call at a time; awaited. */
   onCheck?: (outcome: CheckOutcome) => void | Promise<void>;
+}
+
+/** The exercise's hint for the diagnosed cause when it has one, else its default hint. */
+export function hintFor(check: Pick<Check, 'hint' | 'hints'>, cause: string | undefined): string {
+  return (cause !== undefined ? check.hints?.[cause] : undefined) ?? check.hint;
 }
 
 const realDelay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -190,13 +197,14 @@ export class GradingEngine {
       emitting = emitting.then(() => request.onCheck?.(outcome));
     };
 
-    const outcomeOf = (check: Check, status: CheckStatus, verdict: Pick<Verdict, 'message' | 'evidence'>): CheckOutcome => ({
+    const outcomeOf = (check: Check, status: CheckStatus, verdict: Pick<Verdict, 'message' | 'evidence' | 'cause'>): CheckOutcome => ({
       id: check.id,
       title: check.title,
       type: check.type,
       status,
       message: verdict.message,
-      hint: status === 'fail' ? check.hint : null,
+      hint: status === 'fail' ? hintFor(check, verdict.cause) : null,
+      cause: status === 'fail' ? verdict.cause ?? null : null,
       evidence: verdict.evidence,
       points: status === 'pass' ? check.points : 0,
       maxPoints: check.points,

@@ -1,6 +1,7 @@
 // The shape of one check in an exercise file: the graders define what a check is (its
 // type, params and points); the catalog (server/catalog) reads the files that hold them.
 import { z } from 'zod';
+import { CHECK_CAUSES } from './causes.ts';
 import { CHECK_PARAMS, type CheckType } from './params.ts';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -19,8 +20,24 @@ function checkOf<K extends CheckType>(type: K) {
     points: z.int().min(0),
     // Checks this one is meaningless without; if any of them does not pass, this one is skipped.
     needs: z.array(checkId).default([]),
-    // Shown to the learner when the check fails.
+    // Shown to the learner when the check fails (the default when `hints` has none for the cause).
     hint: text,
+    // Hints by diagnosed cause: shown instead of `hint` when the fail names that cause.
+    hints: z
+      .record(z.string(), text)
+      .superRefine((hints, ctx) => {
+        const known: readonly string[] = CHECK_CAUSES[type];
+        for (const key of Object.keys(hints)) {
+          if (!known.includes(key)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: known.length === 0 ? `a ${type} check reports no causes, so it takes no per-cause hints` : `${type} checks report no cause "${key}"; they report ${known.join(', ')}`,
+            });
+          }
+        }
+      })
+      .optional(),
   });
 }
 

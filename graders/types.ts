@@ -13,6 +13,8 @@ export interface Verdict {
   message: string;
   /** Probe output, object excerpts: kept with the result. */
   evidence: JsonValue;
+  /** fail: the diagnosed cause (one of CHECK_CAUSES for the check's type), which picks the exercise's hint. */
+  cause?: string;
 }
 
 /** One read of the namespace: one list per kind, taken once per grade (re-taken only while it converges). */
@@ -83,5 +85,6 @@ export class GraderError extends Error {
 }
 
 export const pass = (message: string, evidence: JsonValue = null): Verdict => ({ status: 'pass', message, evidence });
-export const fail = (message: string, evidence: JsonValue = null): Verdict => ({ status: 'fail', message, evidence });
+export const fail = (message: string, evidence: JsonValue = null, cause?: string): Verdict =>
+  cause === undefined ? { status: 'fail', message, evidence } : { status: 'fail', message, evidence, cause };
 export const errored = (message: string, evidence: JsonValue = null): Verdict => ({ status: 'error', message, evidence });

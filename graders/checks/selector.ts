@@ -3,7 +3,11 @@
 import { describeRef, findService, findWorkload, formatLabels, isTerminating, matchesSelector, plural, podNames, workloadPods } from '../k8s/objects.ts';
 import type { Pod } from '../k8s/schemas.ts';
 import type { CheckParams } from '../params.ts';
+import type { CauseOf } from '../causes.ts';
+import type { JsonValue } from '../json.ts';
 import { fail, pass, type CheckFn } from '../types.ts';
+
+const failed = (message: string, cause: CauseOf<'selector'>, evidence: JsonValue = null) => fail(message, evidence, cause);
 
 /** `tier=back-end on the Pods where the selector says tier=backend`, one phrase per differing key. */
 export function labelDifferences(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): string[] {
@@ -26,16 +30,16 @@ function commonLabels(pods: readonly Pod[]): Record<string, string> {
 export const selectorCheck: CheckFn<CheckParams<'selector'>> = async (params, observed) => {
   const svc = findService(observed, params.service);
   const ref = describeRef(params.workload);
-  if (!svc) return fail(`No Service named ${params.service} in your namespace.`);
-  if (!findWorkload(observed, params.workload)) return fail(`No ${ref} in your namespace, so there are no Pods for Service ${params.service} to select.`);
+  if (!svc) return failed(`No Service named ${params.service} in your namespace.`, 'no-service');
+  if (!findWorkload(observed, params.workload)) return failed(`No ${ref} in your namespace, so there are no Pods for Service ${params.service} to select.`, 'no-workload');
   const selector = svc.spec.selector ?? {};
   const own = workloadPods(observed, params.workload);
   const labels = commonLabels(own);
   const evidence = { selector: formatLabels(selector), podLabels: formatLabels(labels), workloadPods: own.map((p) => p.metadata.name) };
   if (Object.keys(selector).length === 0) {
-    return fail(`Service ${params.service} has no selector, so Kubernetes never adds Pods to its endpoints; the Pods of ${ref} are labelled ${formatLabels(labels)}.`, evidence);
+    return failed(`Service ${params.service} has no selector, so Kubernetes never adds Pods to its endpoints; the Pods of ${ref} are labelled ${formatLabels(labels)}.`, 'no-selector', evidence);
   }
-  if (own.length === 0) return fail(`${ref} has no Pods yet, so there is nothing for Service ${params.service} to select.`, evidence);
+  if (own.length === 0) return failed(`${ref} has no Pods yet, so there is nothing for Service ${params.service} to select.`, 'no-pods', evidence);
   const selected = observed.pods.filter((p) => !isTerminating(p) && matchesSelector(selector, p.metadata.labels));
   const ownNames = new Set(own.map((p) => p.metadata.name));
   const extra = selected.filter((p) => !ownNames.has(p.metadata.name));
@@ -61,5 +65,14 @@ export const selectorCheck: CheckFn<CheckParams<'selector'>> = async (params, ob
     const distinguishing = Object.entries(labels).filter(([k]) => selector[k] === undefined).map(([k, v]) => `${k}=${v}`);
     if (distinguishing.length > 0) parts.push(`add a label only these Pods carry, such as ${distinguishing.join(' or ')}`);
   }
-  return fail(`${[...parts, ...diff].join('; ')}.`, evidence);
+  return failed(`${[...parts, ...diff].join('; ')}.`, selectorCause(extra.length > 0, missed.length > 0 ? selector : undefined, missed[0]?.metadata.labels), evidence);
 };
+
+/** Why the selector is wrong: it reaches too far, it reaches the wrong Pods, or it disagrees with the Pods' labels. */
+function selectorCause(hasExtra: boolean, selector: Readonly<Record<string, string>> | undefined, missedLabels: Readonly<Record<string, string>> | undefined): CauseOf<'selector'> {
+  if (!selector || !missedLabels) return hasExtra ? 'too-broad' : 'matches-nothing';
+  if (hasExtra) return 'wrong-pods';
+  const differing = Object.entries(selector).filter(([k, v]) => missedLabels[k] !== v);
+  if (differing.some(([k]) => missedLabels[k] !== undefined)) return 'label-typo';
+  return differing.length > 0 ? 'missing-label' : 'matches-nothing';
+}

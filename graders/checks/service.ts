@@ -3,6 +3,7 @@
 import { findService } from '../k8s/objects.ts';
 import type { Service } from '../k8s/schemas.ts';
 import type { CheckParams } from '../params.ts';
+import type { CauseOf } from '../causes.ts';
 import { fail, pass, type CheckFn } from '../types.ts';
 
 type Port = Service['spec']['ports'][number];
@@ -20,55 +21,61 @@ export const serviceCheck: CheckFn<CheckParams<'service'>> = async (params, obse
   const svc = findService(observed, params.name);
   if (!svc) {
     const others = observed.services.map((s) => s.metadata.name);
-    return fail(`No Service named ${params.name} in your namespace${others.length ? `; found ${others.join(', ')}` : ''}.`);
+    return fail(`No Service named ${params.name} in your namespace${others.length ? `; found ${others.join(', ')}` : ''}.`, null, 'no-service');
   }
   const name = `Service ${params.name}`;
   const spec = svc.spec;
   const headless = spec.clusterIP === 'None';
+  // Each difference with its cause; the first one found names the cause of the fail.
   const problems: string[] = [];
+  const causes: CauseOf<'service'>[] = [];
+  const problem = (cause: CauseOf<'service'>, text: string) => {
+    problems.push(text);
+    causes.push(cause);
+  };
   if (params.type !== undefined && spec.type !== params.type) {
     // A NodePort or LoadBalancer Service has a cluster IP too, but also opens ports outside the cluster.
     const also = params.type === 'ClusterIP' && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')
       ? ` (a ${spec.type} Service has a cluster IP too, but also exposes the port on every node${spec.type === 'LoadBalancer' ? ' and through a load balancer' : ''})`
       : '';
-    problems.push(`${name} is of type ${spec.type}; it must be ${params.type}${also}`);
+    problem('wrong-type', `${name} is of type ${spec.type}; it must be ${params.type}${also}`);
   }
   if (params.headless === true && !headless) {
-    problems.push(`${name} is not headless: it has the cluster IP ${spec.clusterIP ?? '(none yet)'}; a headless Service sets clusterIP: None`);
+    problem('not-headless', `${name} is not headless: it has the cluster IP ${spec.clusterIP ?? '(none yet)'}; a headless Service sets clusterIP: None`);
   }
-  if (params.headless === false && headless) problems.push(`${name} is headless (clusterIP: None); expected a Service with a cluster IP`);
+  if (params.headless === false && headless) problem('headless', `${name} is headless (clusterIP: None); expected a Service with a cluster IP`);
   if (params.hasClusterIP === true && (headless || !spec.clusterIP)) {
-    problems.push(headless
+    problem(headless ? 'headless' : 'no-cluster-ip', headless
       ? `${name} is headless (clusterIP: None), so it has no cluster IP; leave clusterIP unset so Kubernetes assigns one`
       : `${name} has no cluster IP`);
   }
-  if (params.hasClusterIP === false && !headless && spec.clusterIP) problems.push(`${name} has the cluster IP ${spec.clusterIP}; expected none`);
+  if (params.hasClusterIP === false && !headless && spec.clusterIP) problem('not-headless', `${name} has the cluster IP ${spec.clusterIP}; expected none`);
   for (const want of params.ports ?? []) {
     const label = `port ${want.name ? `${want.name} ` : ''}${want.port}`;
     const got = spec.ports.find((p) => p.port === want.port);
     if (!got) {
-      problems.push(`${name} has no ${label} (its ports: ${describePorts(svc)})`);
+      problem('missing-port', `${name} has no ${label} (its ports: ${describePorts(svc)})`);
       continue;
     }
     const target = got.targetPort ?? got.port;
     if (want.targetPort !== undefined && String(target) !== String(want.targetPort)) {
-      problems.push(`${name} port ${want.port} forwards to targetPort ${target}; expected ${want.targetPort}`);
+      problem('wrong-target-port', `${name} port ${want.port} forwards to targetPort ${target}; expected ${want.targetPort}`);
     }
     if (want.name !== undefined && got.name !== want.name) {
-      problems.push(`${name} port ${want.port} is ${got.name ? `named ${got.name}` : 'unnamed'}; expected the name ${want.name}`);
+      problem('port-name', `${name} port ${want.port} is ${got.name ? `named ${got.name}` : 'unnamed'}; expected the name ${want.name}`);
     }
     if (want.protocol !== undefined && got.protocol !== want.protocol) {
-      problems.push(`${name} port ${want.port} uses ${got.protocol}; expected ${want.protocol}`);
+      problem('protocol', `${name} port ${want.port} uses ${got.protocol}; expected ${want.protocol}`);
     }
   }
   if (params.sessionAffinity !== undefined && spec.sessionAffinity !== params.sessionAffinity) {
-    problems.push(`${name} has sessionAffinity ${spec.sessionAffinity}; expected ${params.sessionAffinity}`);
+    problem('session-affinity', `${name} has sessionAffinity ${spec.sessionAffinity}; expected ${params.sessionAffinity}`);
   }
   if (params.internalTrafficPolicy !== undefined && spec.internalTrafficPolicy !== params.internalTrafficPolicy) {
-    problems.push(`${name} has internalTrafficPolicy ${spec.internalTrafficPolicy}; expected ${params.internalTrafficPolicy}`);
+    problem('traffic-policy', `${name} has internalTrafficPolicy ${spec.internalTrafficPolicy}; expected ${params.internalTrafficPolicy}`);
   }
   const evidence = { type: spec.type, clusterIP: spec.clusterIP ?? null, ports: describePorts(svc), sessionAffinity: spec.sessionAffinity, internalTrafficPolicy: spec.internalTrafficPolicy };
-  if (problems.length > 0) return fail(`${problems.join('. ')}.`, evidence);
+  if (problems.length > 0) return fail(`${problems.join('. ')}.`, evidence, causes[0]);
   return pass(`${name} ${listing(verified(params, svc))}.`, evidence);
 };
 

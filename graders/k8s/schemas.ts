@@ -10,6 +10,7 @@ const meta = z.looseObject({
   uid: z.string().optional(),
   generation: z.number().optional(),
   labels,
+  annotations: z.record(z.string(), z.string()).default({}),
   deletionTimestamp: z.string().optional(),
   ownerReferences: z.array(z.looseObject({ kind: z.string(), name: z.string(), uid: z.string().optional() })).default([]),
 });

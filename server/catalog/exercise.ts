@@ -6,13 +6,15 @@ import MarkdownIt from 'markdown-it';
 import { imagesOf, readManifestDir, type Manifest } from './manifests.ts';
 import { findNeedsCycle } from './needs.ts';
 import { issuesToProblems, WHOLE_FILE, type CatalogProblem } from './problems.ts';
+import { causesOf } from '../../graders/causes.ts';
 import { exerciseFileSchema, mistakeFileSchema, type Check, type ExerciseFile } from './schema.ts';
 import { parseYaml, readYaml } from './yaml-file.ts';
 
 export interface Mistake {
   name: string;
   description: string;
-  fails: { check: string; contains: string }[];
+  /** Each with the cause the check must diagnose, when the mistake names one. */
+  fails: { check: string; contains: string; cause?: string | undefined }[];
   manifests: Manifest[];
 }
 
@@ -93,8 +95,8 @@ export async function readExercise(dir: string, show: (rel: string) => string): 
     problems.push(...read.problems);
   } else missing('solution', 'a solution/ folder of reference manifests');
 
-  const checkIds = file ? new Set(file.checks.map((c) => c.id)) : undefined;
-  const mistakes = await readMistakes(dir, show, checkIds, problems);
+  const checkTypes = file ? new Map(file.checks.map((c) => [c.id, c.type] as const)) : undefined;
+  const mistakes = await readMistakes(dir, show, checkTypes, problems);
 
   if (file) {
     const used = imagesOf([...setup, ...solution]).filter((image) => !file.images.includes(image));
@@ -179,7 +181,7 @@ async function readExerciseFile(
 async function readMistakes(
   dir: string,
   show: (rel: string) => string,
-  checkIds: ReadonlySet<string> | undefined,
+  checkTypes: ReadonlyMap<string, Check['type']> | undefined,
   problems: CatalogProblem[],
 ): Promise<Mistake[]> {
   const mistakesDir = path.join(dir, 'mistakes');
@@ -234,11 +236,19 @@ async function readMistakes(
       continue;
     }
     parsed.data.fails.forEach((fail, i) => {
-      if (checkIds && !checkIds.has(fail.check)) {
+      const type = checkTypes?.get(fail.check);
+      if (checkTypes && !type) {
         problems.push({
           file: shown,
           field: `fails[${i}].check`,
-          message: `"${fail.check}" is not a check id of this exercise (${[...checkIds].join(', ')})`,
+          message: `"${fail.check}" is not a check id of this exercise (${[...checkTypes.keys()].join(', ')})`,
+        });
+      }
+      if (type && fail.cause !== undefined && !causesOf(type).includes(fail.cause)) {
+        problems.push({
+          file: shown,
+          field: `fails[${i}].cause`,
+          message: `${type} checks report no cause "${fail.cause}"; they report ${causesOf(type).join(', ') || 'none'}`,
         });
       }
     });

@@ -111,7 +111,10 @@ describe('rejection rules', () => {
   it('rejects a needs cycle and names it', async () => {
     const { dir } = await copyExercise();
     // service → selector → service
-    await editYaml(path.join(dir, 'exercise.yaml'), (doc) => doc.setIn(['checks', 1, 'needs'], ['selector']));
+    await editYaml(path.join(dir, 'exercise.yaml'), (doc) => {
+      doc.setIn(['checks', 1, 'needs'], ['selector']);
+      doc.setIn(['checks', 2, 'needs'], ['service']);
+    });
     expectProblem(await validateExerciseDir(dir), 'exercise.yaml', 'checks[1].needs', /service → selector → service/);
   });
 
@@ -130,6 +133,19 @@ describe('rejection rules', () => {
     const file = path.join(dir, 'mistakes/selector-typo/mistake.md');
     await editFrontMatter(file, (doc) => doc.setIn(['fails', 0, 'check'], 'selectors'));
     expectProblem(await validateExerciseDir(dir), 'mistakes/selector-typo/mistake.md', 'fails[0].check', /selectors/);
+  });
+
+  it('rejects a mistake whose fails.cause is not a cause its check reports', async () => {
+    const { dir } = await copyExercise();
+    const file = path.join(dir, 'mistakes/selector-typo/mistake.md');
+    await editFrontMatter(file, (doc) => doc.setIn(['fails', 0, 'cause'], 'wrong-target-port'));
+    expectProblem(await validateExerciseDir(dir), 'mistakes/selector-typo/mistake.md', 'fails[0].cause', /selector checks report no cause "wrong-target-port"/);
+  });
+
+  it('rejects a hint keyed by a cause the check type never reports', async () => {
+    const { dir } = await copyExercise();
+    await editYaml(path.join(dir, 'exercise.yaml'), (doc) => doc.setIn(['checks', 2, 'hints'], { headless: 'text' }));
+    expectProblem(await validateExerciseDir(dir), 'exercise.yaml', 'checks[2].hints.headless', /no cause "headless"/);
   });
 
   it('rejects a mistake.md without front matter', async () => {

@@ -32,6 +32,8 @@ export const mistakeFileSchema = z.strictObject({
         check: checkId,
         // A word the check's fail message must contain.
         contains: text,
+        // The cause the check must diagnose (graders/causes.ts), which picks its hint.
+        cause: text.optional(),
       }),
     )
     .min(1, 'a mistake must name at least one check that fails'),

@@ -3,7 +3,7 @@
 // checks it names with the word it names. No check may end `error` in any of them.
 import { describe, expect, it } from 'vitest';
 import type { Exercise } from '../../server/catalog/loader.ts';
-import type { GradeOutcome } from '../../graders/engine.ts';
+import { hintFor, type GradeOutcome } from '../../graders/engine.ts';
 import { summary, type GraderBench } from './harness.ts';
 
 function expectNoErrors(outcome: GradeOutcome): void {
@@ -36,8 +36,10 @@ export function mistakeCases(bench: () => GraderBench, exercises: readonly Exerc
       const check = outcome.checks.find((c) => c.id === fails.check);
       expect(check?.status, `${fails.check}\n${summary(outcome)}`).toBe('fail');
       expect(check?.message).toContain(fails.contains);
-      // A fail always carries the exercise's hint.
-      expect(check?.hint).toBe(exercise.checks.find((c) => c.id === fails.check)?.hint);
+      if (fails.cause !== undefined) expect(check?.cause, `${fails.check}: ${check?.message}`).toBe(fails.cause);
+      // A fail always carries the exercise's hint: the one for its diagnosed cause, else the default.
+      const declared = exercise.checks.find((c) => c.id === fails.check);
+      expect(check?.hint).toBe(declared && hintFor(declared, check?.cause ?? undefined));
     }
     expectNoErrors(outcome);
   });
