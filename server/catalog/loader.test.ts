@@ -69,11 +69,10 @@ describe('the shipped catalog', () => {
     expect(catalog.byId('no-such-exercise')).toBeUndefined();
   });
 
-  it('ships correct variants whose manifests differ from the solution (another form, not a copy)', async () => {
+  it('ships 3+ correct variants per exercise, each another form of the solution, not a copy', async () => {
     const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
-    const withVariants = catalog.exercises.filter((e) => e.variants.length > 0);
-    expect(withVariants.map((e) => e.id)).toContain('clusterip-basics');
-    for (const exercise of withVariants) {
+    for (const exercise of catalog.exercises) {
+      expect(exercise.variants.length, exercise.id).toBeGreaterThanOrEqual(3);
       const solution = JSON.stringify(exercise.solution.map((m) => m.object));
       for (const variant of exercise.variants) {
         expect(variant.description, `${exercise.id}/${variant.name}`).not.toBe('');
