@@ -85,8 +85,13 @@ async function measure(speed: number, learners: number): Promise<{ cpu: number; 
 
 export async function benchPace(): Promise<string> {
   const rows: string[][] = [];
-  for (const speed of [100, 10]) {
-    for (const learners of [0, 40, 200]) {
+  // KUBELAB_BENCH_PACE="10:0,40,200 100:0,40" picks the cases; the default is the server's speed first.
+  const plan = (process.env['KUBELAB_BENCH_PACE'] ?? '10:0,40,200 100:0,40').split(' ').map((part) => {
+    const [speed, counts] = part.split(':');
+    return { speed: Number(speed), counts: (counts ?? '0').split(',').map(Number) };
+  });
+  for (const { speed, counts } of plan) {
+    for (const learners of counts) {
       const r = await measure(speed, learners);
       rows.push([String(speed), String(learners), `${(r.cpu * 100).toFixed(1)}%`, ms(r.firstGrade), ms(r.warmGrade)]);
       process.stderr.write(`pace: ${rows.at(-1)!.join(' ')}\n`);

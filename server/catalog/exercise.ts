@@ -7,7 +7,7 @@ import { imagesOf, readManifestDir, type Manifest } from './manifests.ts';
 import { findNeedsCycle } from './needs.ts';
 import { issuesToProblems, WHOLE_FILE, type CatalogProblem } from './problems.ts';
 import { causesOf } from '../../graders/causes.ts';
-import { exerciseFileSchema, mistakeFileSchema, type Check, type ExerciseFile } from './schema.ts';
+import { exerciseFileSchema, mistakeFileSchema, variantFileSchema, type Check, type ExerciseFile } from './schema.ts';
 import { parseYaml, readYaml } from './yaml-file.ts';
 
 export interface Mistake {
@@ -15,6 +15,13 @@ export interface Mistake {
   description: string;
   /** Each with the cause the check must diagnose, when the mistake names one. */
   fails: { check: string; contains: string; cause?: string | undefined }[];
+  manifests: Manifest[];
+}
+
+/** A correct solution written another way than solution/; it must pass with full score. */
+export interface Variant {
+  name: string;
+  description: string;
   manifests: Manifest[];
 }
 
@@ -32,6 +39,8 @@ export interface Exercise {
   setup: Manifest[];
   solution: Manifest[];
   mistakes: Mistake[];
+  /** Other correct forms of the solution (variants/<name>/), each graded like the solution. */
+  variants: Variant[];
   /** Absolute path of the exercise folder. */
   dir: string;
 }
@@ -45,6 +54,7 @@ export interface ExerciseRead {
 
 const MISTAKE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const MISTAKE_FILE = 'mistake.md';
+export const VARIANT_FILE = 'variant.md';
 
 /**
  * The YAML between a leading `---` line and the next `---` line, with the opening line
@@ -97,14 +107,15 @@ export async function readExercise(dir: string, show: (rel: string) => string): 
 
   const checkTypes = file ? new Map(file.checks.map((c) => [c.id, c.type] as const)) : undefined;
   const mistakes = await readMistakes(dir, show, checkTypes, problems);
+  const variants = await readVariants(dir, show, problems);
 
   if (file) {
-    const used = imagesOf([...setup, ...solution]).filter((image) => !file.images.includes(image));
+    const used = imagesOf([...setup, ...solution, ...variants.flatMap((v) => v.manifests)]).filter((image) => !file.images.includes(image));
     if (used.length > 0) {
       problems.push({
         file: show('exercise.yaml'),
         field: 'images',
-        message: `setup/solution use image(s) not listed here: ${used.join(', ')}`,
+        message: `setup/solution/variants use image(s) not listed here: ${used.join(', ')}`,
       });
     }
   }
@@ -114,7 +125,7 @@ export async function readExercise(dir: string, show: (rel: string) => string): 
   return {
     problems,
     identity,
-    exercise: { id, title, summary, order, minutes, images, checks, instructions, setup, solution, mistakes, dir },
+    exercise: { id, title, summary, order, minutes, images, checks, instructions, setup, solution, mistakes, variants, dir },
   };
 }
 
@@ -255,6 +266,58 @@ async function readMistakes(
     mistakes.push({ name: entry.name, ...parsed.data, manifests: manifests.manifests });
   }
   return mistakes;
+}
+
+async function readVariants(
+  dir: string,
+  show: (rel: string) => string,
+  problems: CatalogProblem[],
+): Promise<Variant[]> {
+  const variantsDir = path.join(dir, 'variants');
+  if ((await entryKind(variantsDir)) !== 'dir') return [];
+  const entries = await readdir(variantsDir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  const variants: Variant[] = [];
+  for (const entry of entries) {
+    const relDir = `variants/${entry.name}`;
+    if (!entry.isDirectory()) {
+      problems.push({ file: show(relDir), field: WHOLE_FILE, message: 'variants/ holds only folders, one per variant' });
+      continue;
+    }
+    if (!MISTAKE_NAME.test(entry.name)) {
+      problems.push({ file: show(relDir), field: WHOLE_FILE, message: 'a variant folder name must be lowercase letters, digits and "-"' });
+    }
+    const relFile = `${relDir}/${VARIANT_FILE}`;
+    const shown = show(relFile);
+    const manifests = await readManifestDir({ exerciseDir: dir, relDir, skip: [VARIANT_FILE], show });
+    problems.push(...manifests.problems);
+    if ((await entryKind(path.join(dir, relFile))) !== 'file') {
+      problems.push({ file: shown, field: WHOLE_FILE, message: `missing: a variant needs a ${VARIANT_FILE} (YAML front matter between --- lines: description)` });
+      continue;
+    }
+    const front = frontMatter(await readFile(path.join(dir, relFile), 'utf8'));
+    if (front === undefined) {
+      problems.push({ file: shown, field: WHOLE_FILE, message: 'must start with YAML front matter: a --- line, description, a closing --- line' });
+      continue;
+    }
+    const read = parseYaml(front, shown);
+    if (!read.ok) {
+      problems.push(...read.problems);
+      continue;
+    }
+    const [doc, ...extra] = read.documents;
+    if (doc === undefined || extra.length > 0) {
+      problems.push({ file: shown, field: WHOLE_FILE, message: 'its front matter must hold exactly one YAML document' });
+      continue;
+    }
+    const parsed = variantFileSchema.safeParse(doc.value);
+    if (!parsed.success) {
+      problems.push(...issuesToProblems(shown, parsed.error.issues, doc.locate));
+      continue;
+    }
+    variants.push({ name: entry.name, ...parsed.data, manifests: manifests.manifests });
+  }
+  return variants;
 }
 
 // The portal renders instructions without raw HTML; authors find out here, not in class.

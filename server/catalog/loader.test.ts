@@ -1,6 +1,6 @@
 // Each rejection rule gets one test: copy a real exercise into a temp dir,
 // break exactly one thing, and assert the problem names the right file and field.
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,20 @@ describe('the shipped catalog', () => {
       }
     }
     expect(catalog.byId('no-such-exercise')).toBeUndefined();
+  });
+
+  it('ships 3+ correct variants per exercise, each another form of the solution, not a copy', async () => {
+    const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
+    for (const exercise of catalog.exercises) {
+      expect(exercise.variants.length, exercise.id).toBeGreaterThanOrEqual(3);
+      const solution = JSON.stringify(exercise.solution.map((m) => m.object));
+      for (const variant of exercise.variants) {
+        expect(variant.description, `${exercise.id}/${variant.name}`).not.toBe('');
+        expect(variant.manifests.length, `${exercise.id}/${variant.name}`).toBeGreaterThan(0);
+        expect(variant.manifests.every((m) => m.file.startsWith(`variants/${variant.name}/`))).toBe(true);
+        expect(JSON.stringify(variant.manifests.map((m) => m.object)), `${exercise.id}/${variant.name}`).not.toBe(solution);
+      }
+    }
   });
 
   it('has a valid copy that validates clean (the baseline every rule test breaks)', async () => {
@@ -158,6 +172,42 @@ describe('rejection rules', () => {
     const { dir } = await copyExercise();
     await writeFile(path.join(dir, 'mistakes/selector-typo/mistake.yaml'), 'description: old\nfails: [{ check: selector, contains: backnd }]\n');
     expectProblem(await validateExerciseDir(dir), 'mistakes/selector-typo/mistake.yaml', '(file)', /apiVersion not set.*mistake\.md front matter/);
+  });
+
+  it('rejects a variant without variant.md', async () => {
+    const { dir } = await copyExercise();
+    await mkdir(path.join(dir, 'variants/bare'), { recursive: true });
+    await cp(path.join(dir, 'solution'), path.join(dir, 'variants/bare'), { recursive: true });
+    expectProblem(await validateExerciseDir(dir), 'variants/bare/variant.md', '(file)', /missing/);
+  });
+
+  it('rejects variant.md front matter with an unknown key (a variant declares no fails)', async () => {
+    const { dir } = await copyExercise();
+    await mkdir(path.join(dir, 'variants/odd'), { recursive: true });
+    await cp(path.join(dir, 'solution'), path.join(dir, 'variants/odd'), { recursive: true });
+    await writeFile(path.join(dir, 'variants/odd/variant.md'), '---\ndescription: odd\nfails: [{ check: selector, contains: x }]\n---\n');
+    expectProblem(await validateExerciseDir(dir), 'variants/odd/variant.md', 'fails', /unknown key/);
+  });
+
+  it('rejects a variant folder holding no manifests, and a file directly under variants/', async () => {
+    const { dir } = await copyExercise();
+    await mkdir(path.join(dir, 'variants/empty'), { recursive: true });
+    await writeFile(path.join(dir, 'variants/empty/variant.md'), '---\ndescription: nothing here\n---\n');
+    await writeFile(path.join(dir, 'variants/stray.yaml'), 'apiVersion: v1\n');
+    const problems = await validateExerciseDir(dir);
+    expectProblem(problems, 'variants/empty', '(file)', /no manifests/);
+    expectProblem(problems, 'variants/stray.yaml', '(file)', /only folders/);
+  });
+
+  it('rejects a variant image missing from images', async () => {
+    const { dir } = await copyExercise();
+    await mkdir(path.join(dir, 'variants/alpine'), { recursive: true });
+    await writeFile(path.join(dir, 'variants/alpine/variant.md'), '---\ndescription: alpine nginx\n---\n');
+    await writeFile(
+      path.join(dir, 'variants/alpine/pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - { name: c, image: nginx:1.28-alpine }\n',
+    );
+    expectProblem(await validateExerciseDir(dir), 'exercise.yaml', 'images', /nginx:1\.28-alpine/);
   });
 
   it('rejects a missing instructions.md', async () => {

@@ -6,7 +6,7 @@ import { packagePath } from '../paths/package-root.ts';
 import { readExercise, type Exercise } from './exercise.ts';
 import { CatalogError, WHOLE_FILE, type CatalogProblem } from './problems.ts';
 
-export type { Exercise, Mistake } from './exercise.ts';
+export type { Exercise, Mistake, Variant } from './exercise.ts';
 export type { Manifest } from './manifests.ts';
 export type { Check } from './schema.ts';
 export { CatalogError, formatProblem, type CatalogProblem } from './problems.ts';

@@ -40,6 +40,13 @@ export const mistakeFileSchema = z.strictObject({
 });
 export type MistakeFile = z.output<typeof mistakeFileSchema>;
 
+// variants/<name>/variant.md front matter: a correct solution in another form a
+// learner really writes; the graders' suite proves it passes with full score.
+export const variantFileSchema = z.strictObject({
+  description: text,
+});
+export type VariantFile = z.output<typeof variantFileSchema>;
+
 // Only what every applied object needs; the API server validates the rest.
 export const manifestObjectSchema = z.looseObject({
   apiVersion: text,

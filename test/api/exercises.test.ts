@@ -31,9 +31,9 @@ describe('GET /api/v1/exercises', () => {
     });
   });
 
-  it('never exposes solutions, setup or mistakes', async () => {
+  it('never exposes solutions, variants, setup or mistakes', async () => {
     const body = (await t.app.inject('/api/v1/exercises')).body;
-    for (const word of ['solution', 'mistakes', 'setup', '"dir"', '"params"']) expect(body).not.toContain(word);
+    for (const word of ['solution', 'mistakes', 'variants', 'setup', '"dir"', '"params"']) expect(body).not.toContain(word);
   });
 
   it('rejects unknown query parameters, naming them', async () => {

@@ -1,7 +1,7 @@
-// Every exercise's solution, setup and mistakes, graded on one embedded cluster (seed 11).
+// Every exercise's solution, variants, setup and mistakes, graded on one embedded cluster (seed 11).
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DEFAULT_EXERCISES_DIR, loadCatalog } from '../../server/catalog/loader.ts';
-import { mistakeCases, solutionCases } from './catalog-verdicts.ts';
+import { mistakeCases, solutionCases, variantCases } from './catalog-verdicts.ts';
 import { startGraderBench, type GraderBench } from './harness.ts';
 
 const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
@@ -13,5 +13,6 @@ afterAll(async () => bench?.close());
 
 describe('seed 11', () => {
   solutionCases(() => bench, catalog.exercises);
+  variantCases(() => bench, catalog.exercises);
   mistakeCases(() => bench, catalog.exercises);
 });

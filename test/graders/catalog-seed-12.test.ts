@@ -1,8 +1,8 @@
 // The same verdicts on a second cluster seed (other ClusterIPs, Pod names, node
-// placement, load-balancing draws): solutions and mistakes again.
+// placement, load-balancing draws): solutions, variants and mistakes again.
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DEFAULT_EXERCISES_DIR, loadCatalog } from '../../server/catalog/loader.ts';
-import { mistakeCases, solutionCases } from './catalog-verdicts.ts';
+import { mistakeCases, solutionCases, variantCases } from './catalog-verdicts.ts';
 import { startGraderBench, type GraderBench } from './harness.ts';
 
 const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
@@ -14,5 +14,6 @@ afterAll(async () => bench?.close());
 
 describe('seed 12', () => {
   solutionCases(() => bench, catalog.exercises);
+  variantCases(() => bench, catalog.exercises);
   mistakeCases(() => bench, catalog.exercises);
 });

@@ -1,8 +1,8 @@
-// A third seed for the reference solutions only: a correct solution must pass however
-// the cluster happens to place and balance things.
+// A third seed for the reference solutions and their correct variants only: a correct
+// solution must pass however the cluster happens to place and balance things.
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DEFAULT_EXERCISES_DIR, loadCatalog } from '../../server/catalog/loader.ts';
-import { solutionCases } from './catalog-verdicts.ts';
+import { solutionCases, variantCases } from './catalog-verdicts.ts';
 import { startGraderBench, type GraderBench } from './harness.ts';
 
 const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
@@ -14,4 +14,5 @@ afterAll(async () => bench?.close());
 
 describe('seed 13', () => {
   solutionCases(() => bench, catalog.exercises);
+  variantCases(() => bench, catalog.exercises);
 });

@@ -1,6 +1,7 @@
 // The graders' contract with the catalog, as a reusable test body: for each exercise,
-// the solution passes with full score, setup/ alone fails, and each mistake fails on the
-// checks it names with the word it names. No check may end `error` in any of them.
+// the solution and each variant pass with full score, setup/ alone fails, and each
+// mistake fails on the checks it names with the word it names. No check may end
+// `error` in any of them.
 import { describe, expect, it } from 'vitest';
 import type { Exercise } from '../../server/catalog/loader.ts';
 import { hintFor, type GradeOutcome } from '../../graders/engine.ts';
@@ -21,6 +22,19 @@ export function solutionCases(bench: () => GraderBench, exercises: readonly Exer
       expect(outcome.score).toBe(outcome.maxScore);
       expect(outcome.unsettled).toEqual([]);
     });
+  });
+}
+
+/** Each variant (another correct form of the solution) passes with full score, like the solution. */
+export function variantCases(bench: () => GraderBench, exercises: readonly Exercise[]): void {
+  const cases = exercises.flatMap((e) => e.variants.map((v) => [`${e.id}/${v.name}`, e, v] as const));
+  it.each(cases)('%s (a correct variant) passes with full score', async (_name, exercise, variant) => {
+    const b = bench();
+    const ns = await b.environment(`${exercise.id}-v-${variant.name}`, exercise.setup, variant.manifests);
+    const outcome = await b.grade(exercise, ns);
+    expect(outcome.status, summary(outcome)).toBe('passed');
+    expect(outcome.score).toBe(outcome.maxScore);
+    expect(outcome.unsettled).toEqual([]);
   });
 }
 

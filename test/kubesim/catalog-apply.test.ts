@@ -13,6 +13,7 @@ const folders = catalog.exercises.flatMap((e) => [
   ...(e.setup.length > 0 ? [path.join(e.dir, 'setup')] : []),
   path.join(e.dir, 'solution'),
   ...e.mistakes.map((m) => path.join(e.dir, 'mistakes', m.name)),
+  ...e.variants.map((v) => path.join(e.dir, 'variants', v.name)),
 ]);
 
 let cluster: RunningCluster;
@@ -36,12 +37,20 @@ describe('the catalog through kubectl apply -f <folder>/', () => {
     }
   });
 
-  it('every setup/, solution/ and mistake folder applies with --dry-run=client', async () => {
+  it('variant folders hold manifests and variant.md, nothing else kubectl would read', () => {
+    for (const folder of folders.filter((f) => f.includes(`${path.sep}variants${path.sep}`))) {
+      const names = readdirSync(folder);
+      expect(names, folder).toContain('variant.md');
+      expect(names.filter((n) => n !== 'variant.md' && !/\.ya?ml$/.test(n)), folder).toEqual([]);
+    }
+  });
+
+  it('every setup/, solution/, mistake and variant folder applies with --dry-run=client', async () => {
     // One kubectl for all folders: each -f names a folder exactly as the README tells learners.
     const r = await k('apply', '--dry-run=client', '-n', 'default', ...folders.flatMap((f) => ['-f', `${f}/`]));
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
-    const manifests = catalog.exercises.reduce((n, e) => n + e.setup.length + e.solution.length + e.mistakes.reduce((m, x) => m + x.manifests.length, 0), 0);
+    const manifests = catalog.exercises.reduce((n, e) => n + e.setup.length + e.solution.length + e.mistakes.reduce((m, x) => m + x.manifests.length, 0) + e.variants.reduce((m, x) => m + x.manifests.length, 0), 0);
     expect(r.stdout.split('\n').filter((l) => l.endsWith('(dry run)'))).toHaveLength(manifests);
   });
 });

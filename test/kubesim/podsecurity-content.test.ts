@@ -1,5 +1,5 @@
 // Learner namespaces enforce Pod Security baseline: nothing the exercises ship
-// (solutions, setup, mistakes) nor the grader's probe Pods may be refused there.
+// (solutions, variants, setup, mistakes) nor the grader's probe Pods may be refused there.
 // Every YAML object holding a `containers` list is checked as a Pod spec.
 
 import { readdirSync, readFileSync } from 'node:fs';

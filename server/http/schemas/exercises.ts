@@ -1,5 +1,5 @@
 // The exercise resource as the API shows it: what a learner may see before starting
-// (never setup, solution or mistakes).
+// (never setup, solution, variants or mistakes).
 import { z } from 'zod';
 import { exerciseId } from '../../catalog/schema.ts';
 
