@@ -9,7 +9,19 @@ import { isPodReady, isTerminating, matchesSelector } from './k8s/objects.ts';
 import type { Pod, Workload } from './k8s/schemas.ts';
 import type { Observed } from './types.ts';
 
-const STUCK_WAITING = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CreateContainerError', 'InvalidImageName', 'RunContainerError']);
+const STUCK_WAITING = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerError', 'InvalidImageName', 'RunContainerError']);
+
+/**
+ * A missing Secret or ConfigMap is often only late: `kubectl apply -f dir/` goes in
+ * file-name order, so secret.yaml lands after deployment.yaml. The kubelet retries on
+ * its own and the Pod then starts, so this counts as stuck only once a retry has
+ * failed too (the kubelet's Failed / FailedMount event seen at least twice).
+ */
+const STUCK_AFTER_RETRY: ReadonlyMap<string, string> = new Map([['CreateContainerConfigError', 'Failed']]);
+
+function failedAgain(observed: Observed, pod: Pod, reason: string): boolean {
+  return observed.events.some((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod.metadata.name && e.reason === reason && (e.count ?? 1) >= 2);
+}
 
 function hasEvent(observed: Observed, pod: Pod, reasons: readonly string[]): boolean {
   return observed.events.some((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod.metadata.name && reasons.includes(e.reason ?? ''));
@@ -24,8 +36,12 @@ export function podSettled(observed: Observed, pod: Pod): boolean {
 }
 
 function podStuck(observed: Observed, pod: Pod): boolean {
-  if (pod.status.containerStatuses.some((c) => STUCK_WAITING.has(c.state.waiting?.reason ?? ''))) return true;
-  if (pod.status.phase === 'Pending') return hasEvent(observed, pod, ['FailedScheduling', 'FailedCreatePodSandBox', 'FailedMount']);
+  const waiting = pod.status.containerStatuses.map((c) => c.state.waiting?.reason ?? '');
+  if (waiting.some((r) => STUCK_WAITING.has(r))) return true;
+  if (waiting.some((r) => STUCK_AFTER_RETRY.has(r) && failedAgain(observed, pod, STUCK_AFTER_RETRY.get(r)!))) return true;
+  if (pod.status.phase === 'Pending') {
+    return hasEvent(observed, pod, ['FailedScheduling', 'FailedCreatePodSandBox']) || failedAgain(observed, pod, 'FailedMount');
+  }
   // Running, not ready: settled once a readiness probe has failed at least once.
   return pod.status.phase === 'Running' && hasEvent(observed, pod, ['Unhealthy', 'BackOff']);
 }

@@ -140,6 +140,8 @@ export const EventSchema = z.looseObject({
   type: z.string().optional(),
   reason: z.string().optional(),
   message: z.string().optional(),
+  /** How often the source saw it (client-go's correlator folds repeats into one Event). */
+  count: z.number().int().optional(),
   involvedObject: z.looseObject({ kind: z.string().optional(), name: z.string().optional() }).default({}),
 });
 export type KubeEvent = z.output<typeof EventSchema>;
