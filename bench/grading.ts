@@ -17,6 +17,7 @@ import { loadCatalog, type Exercise } from '../server/catalog/loader.ts';
 import { loadConfig } from '../server/config/config.ts';
 import { databaseFile, openDatabase } from '../server/db/database.ts';
 import { startPlatform } from '../server/platform.ts';
+import { apiCaller } from './http.ts';
 import { formatRows, machineNote, median, ms, percentile } from './stats.ts';
 
 export interface GradingBenchOptions {
@@ -67,16 +68,7 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
   const app = await buildApp({ config, db, catalog, platform });
   try {
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    const call = async (token: string, method: string, url: string, body?: string) => {
-      const res = await fetch(`${base}${url}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'text/yaml' } : {}) },
-        ...(body ? { body } : {}),
-      });
-      const text = await res.text();
-      if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-      return text;
-    };
+    const call = apiCaller(base);
     const learner = async (name: string, exercise: Exercise): Promise<Learner> => {
       const user = db.users.create({ externalKey: `bench:${name}`, displayName: name, role: 'learner' });
       const token = db.tokens.createToken(user.id, 'bench', []).plaintext;

@@ -12,6 +12,7 @@ import { loadCatalog, type Exercise } from '../server/catalog/loader.ts';
 import { loadConfig } from '../server/config/config.ts';
 import { databaseFile, openDatabase } from '../server/db/database.ts';
 import { startPlatform } from '../server/platform.ts';
+import { apiCaller } from './http.ts';
 import { formatRows, median, ms } from './stats.ts';
 
 const IDLE_WINDOW_MS = 10_000;
@@ -29,16 +30,7 @@ async function measure(speed: number, learners: number): Promise<{ cpu: number; 
   const app = await buildApp({ config, db, catalog, platform });
   try {
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    const call = async (token: string, method: string, url: string, body?: string): Promise<string> => {
-      const res = await fetch(`${base}${url}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'text/yaml' } : {}) },
-        ...(body ? { body } : {}),
-      });
-      const text = await res.text();
-      if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-      return text;
-    };
+    const call = apiCaller(base);
     const learner = async (name: string, exercise: Exercise, fixed: boolean): Promise<string> => {
       const user = db.users.create({ externalKey: `bench:${name}`, displayName: name, role: 'learner' });
       const token = db.tokens.createToken(user.id, 'bench', []).plaintext;

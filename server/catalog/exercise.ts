@@ -3,6 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
+import type { z } from 'zod';
 import { imagesOf, readManifestDir, type Manifest } from './manifests.ts';
 import { findNeedsCycle } from './needs.ts';
 import { issuesToProblems, WHOLE_FILE, type CatalogProblem } from './problems.ts';
@@ -222,31 +223,9 @@ async function readMistakes(
     }
     const manifests = await readManifestDir({ exerciseDir: dir, relDir, skip: [MISTAKE_FILE, 'mistake.yaml'], show });
     problems.push(...manifests.problems);
-    if ((await entryKind(path.join(dir, relFile))) !== 'file') {
-      problems.push({ file: shown, field: WHOLE_FILE, message: `missing: a mistake needs a ${MISTAKE_FILE} (YAML front matter between --- lines: description, fails)` });
-      continue;
-    }
-    const front = frontMatter(await readFile(path.join(dir, relFile), 'utf8'));
-    if (front === undefined) {
-      problems.push({ file: shown, field: WHOLE_FILE, message: 'must start with YAML front matter: a --- line, description and fails, a closing --- line' });
-      continue;
-    }
-    const read = parseYaml(front, shown);
-    if (!read.ok) {
-      problems.push(...read.problems);
-      continue;
-    }
-    const [doc, ...extra] = read.documents;
-    if (doc === undefined || extra.length > 0) {
-      problems.push({ file: shown, field: WHOLE_FILE, message: 'its front matter must hold exactly one YAML document' });
-      continue;
-    }
-    const parsed = mistakeFileSchema.safeParse(doc.value);
-    if (!parsed.success) {
-      problems.push(...issuesToProblems(shown, parsed.error.issues, doc.locate));
-      continue;
-    }
-    parsed.data.fails.forEach((fail, i) => {
+    const data = await readMetadataFile({ dir, relFile, shown, schema: mistakeFileSchema, what: 'a mistake', fields: ['description', 'fails'] }, problems);
+    if (data === undefined) continue;
+    data.fails.forEach((fail, i) => {
       const type = checkTypes?.get(fail.check);
       if (checkTypes && !type) {
         problems.push({
@@ -263,7 +242,7 @@ async function readMistakes(
         });
       }
     });
-    mistakes.push({ name: entry.name, ...parsed.data, manifests: manifests.manifests });
+    mistakes.push({ name: entry.name, ...data, manifests: manifests.manifests });
   }
   return mistakes;
 }
@@ -291,31 +270,9 @@ async function readVariants(
     const shown = show(relFile);
     const manifests = await readManifestDir({ exerciseDir: dir, relDir, skip: [VARIANT_FILE], show });
     problems.push(...manifests.problems);
-    if ((await entryKind(path.join(dir, relFile))) !== 'file') {
-      problems.push({ file: shown, field: WHOLE_FILE, message: `missing: a variant needs a ${VARIANT_FILE} (YAML front matter between --- lines: description)` });
-      continue;
-    }
-    const front = frontMatter(await readFile(path.join(dir, relFile), 'utf8'));
-    if (front === undefined) {
-      problems.push({ file: shown, field: WHOLE_FILE, message: 'must start with YAML front matter: a --- line, description, a closing --- line' });
-      continue;
-    }
-    const read = parseYaml(front, shown);
-    if (!read.ok) {
-      problems.push(...read.problems);
-      continue;
-    }
-    const [doc, ...extra] = read.documents;
-    if (doc === undefined || extra.length > 0) {
-      problems.push({ file: shown, field: WHOLE_FILE, message: 'its front matter must hold exactly one YAML document' });
-      continue;
-    }
-    const parsed = variantFileSchema.safeParse(doc.value);
-    if (!parsed.success) {
-      problems.push(...issuesToProblems(shown, parsed.error.issues, doc.locate));
-      continue;
-    }
-    variants.push({ name: entry.name, ...parsed.data, manifests: manifests.manifests });
+    const data = await readMetadataFile({ dir, relFile, shown, schema: variantFileSchema, what: 'a variant', fields: ['description'] }, problems);
+    if (data === undefined) continue;
+    variants.push({ name: entry.name, ...data, manifests: manifests.manifests });
   }
   return variants;
 }
@@ -345,4 +302,42 @@ async function entryKind(p: string): Promise<EntryKind> {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'missing';
     throw error;
   }
+}
+
+/**
+ * A mistake's or variant's metadata file: YAML front matter in a Markdown file (kubectl
+ * reads every .yaml in the folder as a manifest, so the metadata may not be one).
+ * Undefined, with the problems pushed, when it is missing or invalid.
+ */
+async function readMetadataFile<T extends z.ZodType>(
+  file: { dir: string; relFile: string; shown: string; schema: T; what: string; fields: readonly string[] },
+  problems: CatalogProblem[],
+): Promise<z.output<T> | undefined> {
+  const { dir, relFile, shown, what, fields } = file;
+  const name = path.basename(relFile);
+  if ((await entryKind(path.join(dir, relFile))) !== 'file') {
+    problems.push({ file: shown, field: WHOLE_FILE, message: `missing: ${what} needs a ${name} (YAML front matter between --- lines: ${fields.join(', ')})` });
+    return undefined;
+  }
+  const front = frontMatter(await readFile(path.join(dir, relFile), 'utf8'));
+  if (front === undefined) {
+    problems.push({ file: shown, field: WHOLE_FILE, message: `must start with YAML front matter: a --- line, ${fields.join(' and ')}, a closing --- line` });
+    return undefined;
+  }
+  const read = parseYaml(front, shown);
+  if (!read.ok) {
+    problems.push(...read.problems);
+    return undefined;
+  }
+  const [doc, ...extra] = read.documents;
+  if (doc === undefined || extra.length > 0) {
+    problems.push({ file: shown, field: WHOLE_FILE, message: 'its front matter must hold exactly one YAML document' });
+    return undefined;
+  }
+  const parsed = file.schema.safeParse(doc.value);
+  if (!parsed.success) {
+    problems.push(...issuesToProblems(shown, parsed.error.issues, doc.locate));
+    return undefined;
+  }
+  return parsed.data;
 }
