@@ -55,6 +55,10 @@ function build(): ImageDef[] {
     { repos: ['busybox'], entrypoint: [], cmd: ['sh'], shell: 'ash', env: [['PATH', PATH_BUSYBOX]], programs: busybox() },
     // Alpine's userland is busybox too (ash, wget, nslookup, nc); docker-library/alpine: CMD ["/bin/sh"].
     { repos: ['alpine'], entrypoint: [], cmd: ['/bin/sh'], shell: 'ash', env: [['PATH', PATH_BUSYBOX]], programs: busybox() },
+    // The plain distributions: a shell and coreutils, no curl, wget or nslookup (as the
+    // real images: `apt-get install` is the learner's next step, which has no network here).
+    { repos: ['ubuntu'], entrypoint: [], cmd: ['/bin/bash'], shell: 'bash', env: [['PATH', PATH_DEBIAN]], programs: debian({}) },
+    { repos: ['debian'], entrypoint: [], cmd: ['bash'], shell: 'bash', env: [['PATH', PATH_DEBIAN]], programs: debian({}) },
     // docker-library/httpd 2.4 (Debian): CMD ["httpd-foreground"], no curl or wget.
     { repos: ['httpd'], entrypoint: [], cmd: ['httpd-foreground'], shell: 'dash',
       env: [['PATH', `/usr/local/apache2/bin:${PATH_DEBIAN}`], ['HTTPD_PREFIX', '/usr/local/apache2'], ['HTTPD_VERSION', '2.4.65']],

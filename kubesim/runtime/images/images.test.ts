@@ -16,7 +16,7 @@ describe('images', () => {
     ['nginx:1.28', true], ['docker.io/library/nginx:latest', true], ['hashicorp/http-echo', true], ['postgres:16', true],
     ['prom/node-exporter:v1.9.1', true], ['busybox:1.36', true], ['curlimages/curl:8.13.0', true], ['redis:7', true],
     ['mysql:8.4', true], ['registry.k8s.io/coredns/coredns:v1.11.3', true], ['registry.k8s.io/pause:3.10', true],
-    ['nginx@sha256:0000', true], ['alpine:3.20', true], ['httpd:2.4', true], ['ngnix:1.28', false], ['example.com/unknown:1', false],
+    ['nginx@sha256:0000', true], ['alpine:3.20', true], ['httpd:2.4', true], ['ubuntu:24.04', true], ['debian:12', true], ['ngnix:1.28', false], ['example.com/unknown:1', false],
   ])('canPull(%s) = %s', (image, want) => {
     expect(world().rt.canPull(image)).toBe(want);
   });
@@ -74,6 +74,13 @@ describe('images', () => {
     const a = runPod(w, 'a', { ip: '10.244.1.9', containers: [{ name: 'a', image: 'alpine:3.20', command: ['sleep', '3600'] }] });
     const r = await sh(w, a, 'wget -qO- 10.244.1.6:5678; which nslookup; which nc');
     expect(r).toMatchObject({ stdout: 'hi from echo\n/usr/bin/nslookup\n/usr/bin/nc\n', stderr: '' });
+  });
+
+  it.each(['ubuntu:24.04', 'debian:bookworm-slim'])('%s: bash and coreutils, but no wget or nslookup (as the real image)', async (image) => {
+    const w = world();
+    const u = runPod(w, 'u', { ip: '10.244.1.9', containers: [{ name: 'u', image, command: ['sleep', '3600'] }] });
+    const r = await sh(w, u, 'echo "$((6 * 7))"; which bash; wget -qO- 10.244.1.6 || echo "wget=$?"');
+    expect(r.stdout).toBe('42\n/usr/bin/bash\nwget=127\n');
   });
 
   it('httpd serves "It works!" on 80 and a 404 elsewhere, logging each request', async () => {

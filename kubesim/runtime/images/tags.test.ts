@@ -41,7 +41,7 @@ describe('image tags', () => {
   it.each([
     ['nginx:1.161', true], ['nginx:1.280', true], ['nginx:lastest', true], ['nginx:v1.28', true], ['busybox:1.136', true],
     ['postgres:61', true], ['hashicorp/http-echo:1.2', true], ['prom/node-exporter:1.8.2', true], ['mysql:5.8', true],
-    ['alpine:3.99', true], ['httpd:2.5', true], ['ngnix:1.28', false], ['my-frontend:latest', false],
+    ['alpine:3.99', true], ['httpd:2.5', true], ['ubuntu:24.05', true], ['debian:14', true], ['ngnix:1.28', false], ['my-frontend:latest', false],
   ])('%s does not pull (repository exists: %s)', (ref, repo) => {
     expect(imageFor(ref)).toBeUndefined();
     expect(repositoryExists(ref)).toBe(repo);
@@ -49,7 +49,7 @@ describe('image tags', () => {
 
   it.each([
     ['nginx:1.161', 'NotFound', /^docker\.io\/library\/x: not found$/],
-    ['ubuntu:24.04', 'NotFound', /^docker\.io\/library\/x: not found: this image is not available on the embedded cluster; it runs: alpine, busybox, .*httpd, .*nginx/],
+    ['python:3.12', 'NotFound', /^docker\.io\/library\/x: not found: this image is not available on the embedded cluster; it runs: alpine, busybox, .*httpd, .*nginx/],
     ['nicolaka/netshoot', 'NotFound', /: not found: this image is not available on the embedded cluster; it runs: /],
     ['ngnix:1.28', 'Unknown', /^pull access denied, repository does not exist or may require authorization: .*\(the embedded cluster has no such image; it runs: alpine, busybox, .*nginx/],
   ])('pullFailure(%s) is %s', (ref, code, why) => {

@@ -40,6 +40,12 @@ const alpine = either(named('latest', 'edge'), versions({ 3: [0, 22] }, 6, []));
 const HTTPD_VARIANTS = ['alpine', 'bookworm', 'trixie', 'alpine3.21', 'alpine3.22'];
 const httpd = either(withVariants(['latest'], HTTPD_VARIANTS), versions({ 2: [2, 4] }, 65, HTTPD_VARIANTS));
 
+// Ubuntu's LTS and interim releases by number and code name; Debian's by number, point
+// release, code name and -slim.
+const ubuntu = named('latest', 'rolling', 'devel', '18.04', '20.04', '22.04', '24.04', '24.10', '25.04', '25.10', 'bionic', 'focal', 'jammy', 'noble', 'oracular', 'plucky', 'questing');
+const DEBIAN_NAMES = ['latest', 'stable', 'oldstable', 'testing', 'unstable', 'sid', 'buster', 'bullseye', 'bookworm', 'trixie'];
+const debian = either(withVariants(DEBIAN_NAMES, ['slim']), versions({ 10: [0, 13], 11: [0, 11], 12: [0, 12], 13: [0, 2] }, 0, ['slim']));
+
 const httpEcho = named('latest', 'alpine', '1.0', '1.0.0', '0.2.3', '0.2.1', '0.2.0');
 const nodeExporter = either(named('latest', 'master', 'main'), versions({ 0: [15, 18], 1: [0, 10] }, 5, [], 'v'));
 const curl = either(named('latest'), versions({ 7: [70, 88], 8: [0, 17] }, 5, []));
@@ -51,6 +57,8 @@ export const KNOWN_TAGS: Record<string, (tag: string) => boolean> = {
   busybox,
   alpine,
   httpd,
+  ubuntu,
+  debian,
   postgres,
   redis,
   mysql,
