@@ -34,7 +34,9 @@ export interface GraderBench {
 let counter = 0;
 
 export async function startGraderBench(seed: number, cluster: { maxPodsPerNode?: number } = {}): Promise<GraderBench> {
-  const sim = await startCluster({ seed, ...cluster });
+  // Room for every case a suite grades in one cluster (the catalog seeds keep ~100
+  // namespaces of Pods and probe Pods alive); capacity.test.ts asks for less on purpose.
+  const sim = await startCluster({ seed, maxPodsPerNode: 1000, ...cluster });
   const admin = new KubeClusterClient(kubeConfigFromString(sim.kubeconfig));
   const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
   const engine = new GradingEngine({ client: admin, kubeconfig: sim.kubeconfig, timing: SIM_TIMING });
