@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// `npm run build` (run by `npm install` and `npm start`): compiles the CLI and server
-// into dist/ with esbuild, so a command starts in tens of milliseconds instead of
-// compiling TypeScript at run time. Each command's modules become their own chunk
+// `npm run build` (run first by `npm start` and `npm test`): compiles the CLI and server
+// into dist/ with esbuild, so a command no longer compiles TypeScript at run time. Each command's modules become their own chunk
 // (server/cli/main.ts imports them on demand), so `kubelab --help` loads no server.
 import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';

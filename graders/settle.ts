@@ -11,20 +11,9 @@ import type { Observed } from './types.ts';
 
 const STUCK_WAITING = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerError', 'InvalidImageName', 'RunContainerError']);
 
-/**
- * A missing Secret or ConfigMap is often only late: `kubectl apply -f dir/` goes in
- * file-name order, so secret.yaml lands after deployment.yaml. The kubelet retries on
- * its own and the Pod then starts, so this counts as stuck only once a retry has
- * failed too (the kubelet's Failed / FailedMount event seen at least twice).
- */
-const STUCK_AFTER_RETRY: ReadonlyMap<string, string> = new Map([['CreateContainerConfigError', 'Failed']]);
-
-function failedAgain(observed: Observed, pod: Pod, reason: string): boolean {
-  return observed.events.some((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod.metadata.name && e.reason === reason && (e.count ?? 1) >= 2);
-}
-
-function hasEvent(observed: Observed, pod: Pod, reasons: readonly string[]): boolean {
-  return observed.events.some((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod.metadata.name && reasons.includes(e.reason ?? ''));
+/** An Event about this Pod with one of these reasons, seen at least `times` times (its count). */
+function hasEvent(observed: Observed, pod: Pod, reasons: readonly string[], times = 1): boolean {
+  return observed.events.some((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name === pod.metadata.name && reasons.includes(e.reason ?? '') && (e.count ?? 1) >= times);
 }
 
 /** The Pod will not change by itself: Ready, or stuck in a state that needs the learner. */
@@ -38,9 +27,12 @@ export function podSettled(observed: Observed, pod: Pod): boolean {
 function podStuck(observed: Observed, pod: Pod): boolean {
   const waiting = pod.status.containerStatuses.map((c) => c.state.waiting?.reason ?? '');
   if (waiting.some((r) => STUCK_WAITING.has(r))) return true;
-  if (waiting.some((r) => STUCK_AFTER_RETRY.has(r) && failedAgain(observed, pod, STUCK_AFTER_RETRY.get(r)!))) return true;
+  // A missing Secret or ConfigMap is often only late: `kubectl apply -f dir/` goes in
+  // file-name order, so secret.yaml lands after deployment.yaml, and the kubelet retries
+  // on its own. Stuck only once a retry has failed too (its event seen twice).
+  if (waiting.includes('CreateContainerConfigError') && hasEvent(observed, pod, ['Failed'], 2)) return true;
   if (pod.status.phase === 'Pending') {
-    return hasEvent(observed, pod, ['FailedScheduling', 'FailedCreatePodSandBox']) || failedAgain(observed, pod, 'FailedMount');
+    return hasEvent(observed, pod, ['FailedScheduling', 'FailedCreatePodSandBox']) || hasEvent(observed, pod, ['FailedMount'], 2);
   }
   // Running, not ready: settled once a readiness probe has failed at least once.
   return pod.status.phase === 'Running' && hasEvent(observed, pod, ['Unhealthy', 'BackOff']);

@@ -14,7 +14,6 @@ import { Store } from './core/store.ts';
 import { ClusterStartError, openStateFile, type StateFile } from './durable/state-file.ts';
 
 export { ClusterStartError } from './durable/state-file.ts';
-export { paceAtSpeed, MAX_SPEED } from './controlplane/pace.ts';
 import { createControlPlane, kindNodes, type ControlPlane, type Pace } from './controlplane/index.ts';
 import { createRuntime } from './runtime/index.ts';
 
