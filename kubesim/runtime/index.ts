@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   rng: Rng;
   /** Real-time scale for simulated timeouts when the clock is a RealClock, e.g. 0.01 (the default). */
   timeoutScale?: number;
+  /** The in-cluster kubeconfig of a Pod's ServiceAccount (see System.serviceAccountKubeconfig). */
+  serviceAccountKubeconfig?: (pod: PodView) => string | undefined;
 }
 
 export interface ContainerExit {
@@ -59,7 +61,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const { store, clock, rng } = options;
   const waiter: Waiter = { clock, timeoutScale: options.timeoutScale ?? 0.01 };
   const containers = new Containers();
-  const network = new Network(store, clock, rng, containers);
+  const network = new Network(store, clock, rng, containers, options.serviceAccountKubeconfig);
   const exitListeners = new Set<(exit: ContainerExit) => void>();
 
   const notifyExit = (inst: ContainerInstance): void => {

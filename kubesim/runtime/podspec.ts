@@ -59,6 +59,7 @@ export const PodSchema = z.object({
     hostname: z.string().optional(),
     subdomain: z.string().optional(),
     serviceAccountName: z.string().optional(),
+    automountServiceAccountToken: z.boolean().optional(),
     enableServiceLinks: z.boolean().optional(),
     dnsPolicy: z.string().optional(),
     hostNetwork: z.boolean().optional(),

@@ -76,6 +76,13 @@ export interface System {
   /** One DNS query to the Pod's nameserver (no search list; callers apply it). */
   query(self: ContainerHandle, name: string, type: DnsType): DnsReply;
   connect(self: ContainerHandle, ip: string, port: number, protocol: 'TCP' | 'UDP'): ConnectResult;
+  /**
+   * What kubectl inside this container builds from its in-cluster config: the API
+   * server, its CA, a token of the Pod's ServiceAccount and the Pod's namespace, as a
+   * kubeconfig. Undefined without a mounted token (automountServiceAccountToken: false)
+   * or when the cluster offers no API to its Pods (bare unit fixtures).
+   */
+  serviceAccountKubeconfig?(self: ContainerHandle): string | undefined;
 }
 
 export interface ProcCtx {
