@@ -37,3 +37,95 @@ describe('kubectl exec -it', () => {
     expect(r.exitCode).toBe(3);
   }, 60_000);
 });
+
+describe('kubectl exec -it: Ctrl-C and line editing', () => {
+  it('Ctrl-C interrupts sleep 100 and gives a fresh prompt with $? = 130; backspace erases', async () => {
+    const s = kubectlPty(k, 'exec', '-it', 'box', '--', 'sh');
+    await s.waitFor('/ # ');
+    s.mark();
+    s.type('sleep 100\r');
+    await s.waitFor('sleep 100\r\n');
+    s.mark();
+    s.type('\x03');
+    await s.waitFor('^C\r\n/ # ');
+    s.mark();
+    s.type('echo $?x\x7f\r');
+    const out = await s.waitFor('/ # ');
+    expect(out).toContain('echo $?x\b \b\r\n130\r\n/ # ');
+    s.type('\x04');
+    const r = await s.exit();
+    expect(r.exitCode).toBe(0);
+  }, 60_000);
+});
+
+describe('kubectl run -it', () => {
+  it('attaches to the shell kubectl started; exit ends it and --rm deletes the Pod', async () => {
+    const s = kubectlPty(k, 'run', '-it', '--rm', 'debug', '--image=busybox', '--restart=Never', '--', 'sh');
+    await s.waitFor("If you don't see a command prompt, try pressing enter.");
+    s.mark();
+    s.type('\r');
+    await s.waitFor('/ # ');
+    const phase = await k('get', 'pod', 'debug', '-o', 'jsonpath={.status.phase}');
+    expect(phase.stdout).toBe('Running');
+    s.mark();
+    s.type('hostname\r');
+    const out = await s.waitFor('/ # ');
+    expect(out).toContain('hostname\r\ndebug\r\n/ # ');
+    s.type('exit\r');
+    const r = await s.exit();
+    expect(r.output).toContain('pod "debug" deleted');
+    expect(r.exitCode).toBe(0);
+    const gone = await k('get', 'pod', 'debug');
+    expect(gone.stderr).toContain('pods "debug" not found');
+  }, 60_000);
+
+  it('-- nslookup prints the answer, then the Pod ends and is deleted', async () => {
+    // The full name: busybox 1.36's nslookup never tries "kubernetes.default" with the search list (as the real one).
+    const s = kubectlPty(k, 'run', '-it', '--rm', 'dns', '--image=busybox:1.36', '--restart=Never', '--', 'nslookup', 'kubernetes.default.svc.cluster.local');
+    const r = await s.exit();
+    // The container had a terminal, so its output (and log) has CRLF line ends; the local pty may add another CR.
+    expect(r.output).toMatch(/Name:\tkubernetes\.default\.svc\.cluster\.local\r+\nAddress: 10\.96\.0\.1\r+\n/);
+    expect(r.output).toContain('pod "dns" deleted');
+    expect(r.exitCode).toBe(0);
+    const gone = await k('get', 'pod', 'dns');
+    expect(gone.stderr).toContain('pods "dns" not found');
+  }, 60_000);
+});
+
+describe('kubectl attach', () => {
+  it('-it types into the shell a Pod with stdin and tty runs; exit ends the Pod', async () => {
+    const pod = JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'console' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'sh', image: 'busybox:1.36', command: ['sh'], stdin: true, tty: true }] },
+    });
+    expect((await k.withInput(pod, 'apply', '-f', '-')).exitCode).toBe(0);
+    expect((await k('wait', '--for=condition=Ready', 'pod/console', '--timeout=60s')).exitCode).toBe(0);
+    const s = kubectlPty(k, 'attach', '-it', 'console');
+    await s.waitFor("If you don't see a command prompt, try pressing enter.");
+    s.type('\r');
+    await s.waitFor('/ # ');
+    s.mark();
+    s.type('echo attached-$HOSTNAME\r');
+    expect(await s.waitFor('/ # ')).toContain('attached-console\r\n/ # ');
+    s.type('exit 5\r');
+    const r = await s.exit();
+    expect(r.exitCode).toBe(0);
+    const done = await k('wait', '--for=jsonpath={.status.phase}=Failed', 'pod/console', '--timeout=60s');
+    expect(done.exitCode).toBe(0);
+    const code = await k('get', 'pod', 'console', '-o', 'jsonpath={.status.containerStatuses[0].state.terminated.exitCode}');
+    expect(code.stdout).toBe('5');
+  }, 60_000);
+
+  it('without -i streams what the main process prints from now on', async () => {
+    const made = await k('run', 'ticker', '--image=busybox:1.36', '--restart=Never', '--', 'sh', '-c', 'i=0; while true; do echo tick-$i; i=$((i+1)); sleep 1; done');
+    expect(made.exitCode).toBe(0);
+    expect((await k('wait', '--for=condition=Ready', 'pod/ticker', '--timeout=60s')).exitCode).toBe(0);
+    const s = kubectlPty(k, 'attach', 'ticker');
+    await s.waitFor(/tick-\d+\r\n/);
+    s.mark();
+    const later = await s.waitFor(/tick-\d+\r\n/);
+    expect(later).toMatch(/tick-(\d+)\r\n[^]*tick-\d+/);
+    await s.kill();
+  }, 60_000);
+});
+
