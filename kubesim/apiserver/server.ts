@@ -118,6 +118,9 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
       }
       const ws = isWebSocketUpgrade(req);
       authorizeOrThrow(user, attributesFor(route, ws ? 'get' : 'create', url.pathname));
+      // A WebSocket upgrade is a GET, but exec/attach act on the Pod: `create` is required too
+      // (AuthorizePodWebsocketUpgradeCreatePermission, on by default since 1.31).
+      if (ws) authorizeOrThrow(user, attributesFor(route, 'create', url.pathname));
       const pod = deps.store.get('pods', route.namespace, route.name);
       if (!pod) throw new StatusError(404, 'NotFound', `pods "${route.name}" not found`, { name: route.name, kind: 'pods' });
       if (!ws) throw spdyRefusal(memo, rawUrl);

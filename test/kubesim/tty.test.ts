@@ -129,3 +129,20 @@ describe('kubectl attach', () => {
   }, 60_000);
 });
 
+describe('RBAC on interactive sessions', () => {
+  it('attach needs create on pods/attach, as exec needs it on pods/exec', async () => {
+    for (const args of [
+      ['create', 'serviceaccount', 'limited'],
+      ['create', 'role', 'exec-only', '--verb=get,list,watch,create', '--resource=pods,pods/exec'],
+      ['create', 'rolebinding', 'limited', '--role=exec-only', '--serviceaccount=default:limited'],
+    ]) expect((await k(...args)).exitCode).toBe(0);
+    const token = await k('create', 'token', 'limited');
+    const limited = kubectlFor(cluster.kubeconfigFor({ token: token.stdout, namespace: 'default', name: 'limited' }));
+    const exec = await limited('exec', 'box', '--', 'echo', 'allowed');
+    expect(exec.stdout).toBe('allowed');
+    const attach = await limited('attach', 'box');
+    expect(attach.exitCode).not.toBe(0);
+    expect(attach.stderr).toContain('pods "box" is forbidden: User "system:serviceaccount:default:limited" cannot create resource "pods/attach" in API group "" in the namespace "default"');
+  }, 60_000);
+});
+
