@@ -79,6 +79,23 @@ describe('kubectl run -it', () => {
     expect(gone.stderr).toContain('pods "debug" not found');
   }, 60_000);
 
+  it('exit N in the attached shell: kubectl run exits N and says the Pod terminated', async () => {
+    const s = kubectlPty(k, 'run', '-it', '--rm', 'fails', '--image=busybox', '--restart=Never', '--', 'sh');
+    await s.waitFor("If you don't see a command prompt, try pressing enter.");
+    s.type('\r');
+    await s.waitFor('/ # ');
+    s.type('exit 4\r');
+    const r = await s.exit();
+    expect(r.output).toContain('pod default/fails terminated (Error)');
+    expect(r.exitCode).toBe(4);
+  }, 60_000);
+
+  it('-i without a terminal: the script piped in runs once stdin ends', async () => {
+    const r = await k.withInput('echo from-stdin-$HOSTNAME\n', 'run', '-i', '--rm', 'piped', '--image=busybox', '--restart=Never', '--', 'sh');
+    expect(r.stdout).toContain('from-stdin-piped');
+    expect(r.exitCode).toBe(0);
+  }, 60_000);
+
   it('-- nslookup prints the answer, then the Pod ends and is deleted', async () => {
     // The full name: busybox 1.36's nslookup never tries "kubernetes.default" with the search list (as the real one).
     const s = kubectlPty(k, 'run', '-it', '--rm', 'dns', '--image=busybox:1.36', '--restart=Never', '--', 'nslookup', 'kubernetes.default.svc.cluster.local');
