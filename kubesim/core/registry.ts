@@ -73,6 +73,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   def({ kind: 'Pod', plural: 'pods', shortNames: ['po'], categories: ['all'], status: true,
     extra: [
       { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+      { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
       { name: 'log', kind: 'Pod', verbs: ['get'] },
       { name: 'binding', kind: 'Binding', verbs: ['create'] },
       { name: 'eviction', kind: 'Eviction', verbs: ['create'], group: 'policy', version: 'v1' },

@@ -5,6 +5,7 @@ import type { ContainerSpec, PodView } from './podspec.ts';
 import { podNamespace } from './podspec.ts';
 import type { ContainerHandle, ImageDef, Listener } from './images/types.ts';
 import { LogBuffer } from './logs/buffer.ts';
+import type { Console } from './tty/console.ts';
 
 export class ContainerInstance implements ContainerHandle {
   readonly listeners: Listener[] = [];
@@ -16,6 +17,8 @@ export class ContainerInstance implements ContainerHandle {
   readonly startedAt: number;
   /** Stops the main process (set once it waits). */
   kill: (() => void) | undefined;
+  /** The main process's stdio for attach (set when it starts). */
+  console: Console | undefined;
 
   constructor(
     readonly pod: PodView,
@@ -69,6 +72,7 @@ export class ContainerInstance implements ContainerHandle {
     this.finishedAt = at;
     this.listeners.length = 0;
     this.logs.end();
+    this.console?.end();
   }
 }
 

@@ -5,23 +5,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Clock, Rng } from '../core/clock.ts';
-import type { ExecRequest, LogRequest, PodIO } from '../core/podio.ts';
+import type { AttachRequest, ExecRequest, LogRequest, PodIO } from '../core/podio.ts';
 import type { ContainerRuntime, ProbeResult, StartResult } from '../core/runtime.ts';
 import type { Store } from '../core/store.ts';
 import type { KubeObject, StoredObject } from '../core/types.ts';
 import { ContainerInstance, Containers } from './containers.ts';
 import { ContainerConfigError, containerEnv, kubeletEnv, processArgv } from './env.ts';
+import { AttachServer } from './exec/attach.ts';
 import { ExecServer } from './exec/ws.ts';
 import { execInContainer, type ExecOutcome } from './exec/run.ts';
 import { containerFiles, podHostname } from './files.ts';
 import { imageFor, pullFailure, repositoryExists } from './images/catalog.ts';
-import type { Io } from './images/types.ts';
 import { serveLogs } from './logs/serve.ts';
 import { Network } from './net/system.ts';
 import { findContainer, parsePod, type PodView } from './podspec.ts';
 import { probeContainer } from './probe.ts';
 import { drive, Killed, type Waiter } from './proc.ts';
 import { emptyStdin, stringStdin } from './shell/interp.ts';
+import { Console } from './tty/console.ts';
 
 export interface RuntimeOptions {
   store: Store;
@@ -108,13 +109,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       inst.terminate(128, 'StartError', clock.now());
       return { state: 'exited', exitCode: 128, reason: 'StartError', logs: [msg] };
     }
-    const io: Io = { out: (s) => inst.log('stdout', s), err: (s) => inst.log('stderr', s), stdin: emptyStdin };
-    const d = drive(program(argv, { io, env, self: inst, sys: network }), waiter);
+    // The main process's stdio: the log, attached clients, and stdin/tty when the spec asks (kubectl run -it).
+    const console = new Console(spec, waiter, (stream, s) => inst.log(stream, s));
+    inst.console = console;
+    const d = drive(program(argv, { io: console.io, env, self: inst, sys: network }), waiter);
     if (d.done) {
       inst.terminate(d.value, d.value === 0 ? 'Completed' : 'Error', clock.now());
       return { state: 'exited', exitCode: d.value, reason: inst.reason, logs: inst.logs.lines.map((l) => l.text.replace(/\n$/, '')) };
     }
     inst.kill = d.cancel;
+    if (console.terminal) {
+      // Ctrl-C typed at an attached terminal whose main process is not an interactive shell: SIGINT kills it.
+      console.terminal.onInterrupt = () => {
+        if (inst.state !== 'running') return;
+        d.cancel();
+        inst.terminate(130, 'Error', clock.now());
+        notifyExit(inst);
+      };
+    }
     d.promise.then(
       (code) => {
         inst.terminate(code, code === 0 ? 'Completed' : 'Error', clock.now());
@@ -183,6 +195,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     exec(req: IncomingMessage, socket: Duplex, head: Buffer, request: ExecRequest): void {
       execServer.handle(req, socket, head, request);
     },
+    attach(req: IncomingMessage, socket: Duplex, head: Buffer, request: AttachRequest): void {
+      attachServer.handle(req, socket, head, request);
+    },
     logs(request: LogRequest, res: ServerResponse): void {
       serveLogs(containers, clock, request, res);
     },
@@ -194,6 +209,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     network, waiter, rng,
   });
+  const attachServer = new AttachServer({ resolve: (pod, container) => running(parsePod(pod), pod, container) });
   return runtime;
 }
 

@@ -42,6 +42,10 @@ export const ContainerSchema = z.object({
     )
     .optional(),
   ports: z.array(ContainerPortSchema).optional(),
+  // kubectl run -it: the main process's stdin is attachable, through a terminal with tty.
+  stdin: z.boolean().optional(),
+  stdinOnce: z.boolean().optional(),
+  tty: z.boolean().optional(),
 });
 export type ContainerSpec = z.infer<typeof ContainerSchema>;
 

@@ -11,6 +11,7 @@ import { syntaxMessage } from './messages.ts';
 import { Parser } from './parser.ts';
 import { coreBuiltins } from '../commands/coreutils.ts';
 import { echo } from './echo.ts';
+import { interactive } from '../tty/interactive.ts';
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -53,6 +54,8 @@ export class Shell {
   readonly vars: Map<string, string>;
   readonly exported: Set<string>;
   status = 0;
+  /** The last script ended by `exit` or `exec` (an interactive shell then ends too). */
+  exitRequested = false;
   private iterations = 0;
 
   constructor(
@@ -91,7 +94,10 @@ export class Shell {
     try {
       return yield* this.runList(list, sio);
     } catch (e) {
-      if (e instanceof ExitSignal) return e.code;
+      if (e instanceof ExitSignal) {
+        this.exitRequested = true;
+        return e.code;
+      }
       throw e;
     }
   }
@@ -440,6 +446,7 @@ export function shellProgram(flavor: ShellFlavor): Program {
     const name = script !== undefined && argv[i] !== undefined ? argv[i] ?? invoked : invoked;
     const positional = script !== undefined ? argv.slice(i + 1) : [];
     const shell = new Shell(ctx, flavor, name, positional);
+    if (script === undefined && ctx.io.tty) return yield* interactive(shell, flavor, ctx.io, ctx.io.tty, ctx.self.hostname);
     const src = script ?? (yield* ctx.io.stdin.readAll());
     return yield* shell.runScript(src, ctx.io);
   };
