@@ -78,6 +78,16 @@ export class Shell {
     return `${this.name}: `;
   }
 
+  /** The script stops mid-construct (open quote, `do` without `done`): an interactive shell asks for more with PS2. */
+  isIncomplete(src: string): boolean {
+    try {
+      Parser.parse(src);
+      return false;
+    } catch (e) {
+      return e instanceof ShellSyntaxError && (e.problem.kind === 'eof' || e.problem.kind === 'unterminated');
+    }
+  }
+
   /** Parse and run a script; syntax errors exit 2 as every sh does. */
   *runScript(src: string, io: Io): Proc<number> {
     let list: List;

@@ -159,6 +159,20 @@ describe('terminal sessions over WebSocket', () => {
     expect(JSON.parse(r.status)).toMatchObject({ reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '2' }] } });
   });
 
+  it('an unfinished loop continues after PS2 "> "; Ctrl-D at the prompt ends the shell with a newline', async () => {
+    const s = session('/api/v1/namespaces/default/pods/tools/exec?command=sh&stdin=true&stdout=true&tty=true');
+    await s.opened;
+    await s.waitFor('# ');
+    s.type('for i in 1 2\r');
+    await s.waitFor('> ');
+    s.type('do echo n$i; done\r');
+    await s.waitFor('n2\r\n# ');
+    s.type('\x04');
+    const r = await s.end();
+    expect(s.output()).toBe('# for i in 1 2\r\n> do echo n$i; done\r\nn1\r\nn2\r\n# \r\n');
+    expect(JSON.parse(r.status)).toEqual({ metadata: {}, status: 'Success' });
+  });
+
   it('exec -t of a command that is not a shell: Ctrl-C kills it, exit code 130', async () => {
     const s = session('/api/v1/namespaces/default/pods/tools/exec?command=cat&stdin=true&stdout=true&tty=true', 'v4.channel.k8s.io');
     await s.opened;
