@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       exercisesDir: DEFAULT_EXERCISES_DIR,
       adminToken: undefined,
       learnerApiServer: undefined,
+      workspaceImage: 'kubelab/workspace:0.1.0',
+      terminalIdleMs: 15 * 60_000,
       logLevel: 'info',
     });
   });
@@ -53,6 +55,8 @@ describe('loadConfig', () => {
         KUBELAB_EXERCISES_DIR: 'my-exercises',
         KUBELAB_ADMIN_TOKEN: 'a'.repeat(40),
         KUBELAB_LEARNER_API_SERVER: 'https://127.0.0.1:6443/',
+        KUBELAB_WORKSPACE_IMAGE: 'registry.example.edu/labs/workspace:2',
+        KUBELAB_TERMINAL_IDLE: '5m',
         LOG_LEVEL: 'debug',
       },
       { cwd },
@@ -71,6 +75,8 @@ describe('loadConfig', () => {
       exercisesDir: path.resolve(cwd, 'my-exercises'),
       adminToken: 'a'.repeat(40),
       learnerApiServer: 'https://127.0.0.1:6443',
+      workspaceImage: 'registry.example.edu/labs/workspace:2',
+      terminalIdleMs: 5 * 60_000,
       logLevel: 'debug',
     });
   });
