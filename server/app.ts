@@ -30,6 +30,11 @@ import { accountRoutes } from './http/routes/accounts.ts';
 import { SECURITY_SCHEMES } from './http/schemas/security.ts';
 import { classRoutes } from './http/routes/classes.ts';
 import { classEventRoutes } from './http/routes/classes-events.ts';
+import { API_KEY_PREFIX } from './db/api-keys.ts';
+import { apiKeyCaller } from './http/api-keys/caller.ts';
+import { apiKeyRoutes } from './http/api-keys/routes.ts';
+import { honourIdempotencyKeys } from './http/idempotency/hooks.ts';
+import { RateLimiter } from './http/rate-limit/limiter.ts';
 import { Presence } from './classes/presence.ts';
 import { ClassService } from './classes/service.ts';
 import { sharedAssets } from '../web/server/assets.ts';
@@ -93,8 +98,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
 
   // One sign-in model for the API: a bearer token, or the portal's session cookie.
+  // Service keys (klk_…) and user tokens share the Bearer header; the prefix tells them apart.
   const authenticate: Authenticate = {
-    bearer: (token) => deps.db.tokens.authenticate(token)?.user,
+    bearer: (token) => {
+      if (token.startsWith(API_KEY_PREFIX)) return apiKeyCaller(deps.db, token);
+      const found = deps.db.tokens.authenticate(token);
+      return found && { id: found.user.id, role: found.user.role, credential: `token:${found.token.id}` };
+    },
+    rateLimit: new RateLimiter({ perMinute: deps.config.rateLimitPerMinute, now: ctx.now }),
     session: (secret) => {
       const found = deps.db.sessions.authenticate(secret);
       return found && { user: found.user, csrfToken: csrfTokenFor(found.session) };
@@ -128,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webPlugin, web);
   await app.register(
     async (api) => {
+      honourIdempotencyKeys(api, deps.db.idempotency);
       await api.register(exerciseRoutes, ctx);
       await api.register(environmentRoutes, { service: deps.platform.environments, authenticate });
       await api.register(liveRoutes, { service: deps.platform.environments, authenticate, presence });
@@ -135,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(classEventRoutes, { classes, db: deps.db, events: deps.platform.grading.events, presence, authenticate });
       await api.register(gradingRoutes, { grading: deps.platform.grading, catalog: deps.catalog, authenticate });
       await api.register(accountRoutes, { db: deps.db, authenticate, now: ctx.now });
+      await api.register(apiKeyRoutes, { db: deps.db, authenticate });
       await api.register(openapiRoutes);
     },
     { prefix: API_PREFIX },

@@ -39,6 +39,8 @@ export interface Config {
    */
   readonly learnerApiServer: string | undefined;
   readonly logLevel: LogLevel;
+  /** Requests a minute per API key or user token (bursts up to that); 0 turns limiting off. */
+  readonly rateLimitPerMinute: number;
 }
 
 export interface ConfigProblem {
@@ -147,6 +149,7 @@ const EnvSchema = z.object({
   KUBELAB_ADMIN_TOKEN: adminToken,
   KUBELAB_LEARNER_API_SERVER: url,
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  KUBELAB_RATE_LIMIT: integer(600, 0, 1_000_000),
 });
 
 /** The environment variables kubelab reads, for help texts. */
@@ -199,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     adminToken: e.KUBELAB_ADMIN_TOKEN,
     learnerApiServer: e.KUBELAB_LEARNER_API_SERVER,
     logLevel: e.LOG_LEVEL,
+    rateLimitPerMinute: e.KUBELAB_RATE_LIMIT,
   });
 }
 
