@@ -81,7 +81,8 @@ function documentSecurity(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     if (route.schema === undefined || route.schema.hide === true) return;
     const rule = route.config?.apiKey;
-    const base = route.schema.security ?? SIGNED_IN;
+    // Idempotent: a GET's HEAD twin shares its schema object and passes here too.
+    const base = (route.schema.security ?? SIGNED_IN).filter((requirement) => !(SERVICE_KEY_SCHEME in requirement));
     route.schema.security = rule === undefined ? base : [...base, { [SERVICE_KEY_SCHEME]: [rule.scope] }];
   });
 }
