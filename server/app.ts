@@ -108,7 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rateLimit: new RateLimiter({ perMinute: deps.config.rateLimitPerMinute, now: ctx.now }),
     session: (secret) => {
       const found = deps.db.sessions.authenticate(secret);
-      return found && { user: found.user, csrfToken: csrfTokenFor(found.session) };
+      return found && { user: { id: found.user.id, role: found.user.role, credential: `session:${found.session.id}` }, csrfToken: csrfTokenFor(found.session) };
     },
   };
   // Who has a lab page open: the live view reports it, the dashboard reads it.

@@ -4,13 +4,15 @@
 // see each other's answers. Same key with another request (method, path or body) is a
 // 422: the client has a bug, and guessing which request it meant would hide it. An
 // answer is kept for 24 hours (server/db/idempotency.ts); 5xx answers are not kept, so
-// a retry after a server failure does the work again.
+// a retry after a server failure does the work again. Answers are sealed with the
+// caller's own secret before they are stored (sealed.ts).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { IdempotencyRepo } from '../../db/idempotency.ts';
 import { ConflictError, HttpError } from '../errors.ts';
-import { callerIfAny } from '../routes/environments-auth.ts';
+import { callerIfAny, sessionSecretOf } from '../routes/environments-auth.ts';
+import { seal, unseal } from './sealed.ts';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -20,6 +22,16 @@ const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'expected 1 to 2
 interface Claim {
   readonly caller: string;
   readonly key: string;
+  readonly secret: string;
+}
+
+const BEARER = /^Bearer (\S+)$/;
+
+/** The secret the caller authenticated with: what their stored answers are sealed under. */
+function callerSecretOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) return BEARER.exec(header)?.[1];
+  return sessionSecretOf(request);
 }
 
 function requestHash(request: FastifyRequest): string {
@@ -49,12 +61,13 @@ export function honourIdempotencyKeys(app: FastifyInstance, repo: IdempotencyRep
     if (!parsed.success) throw invalidHeader(parsed.error.issues[0]?.message ?? 'invalid');
     const who = callerIfAny(request);
     // A POST open to anyone has no caller to keep keys apart: the header is ignored there.
-    if (who === undefined) return;
+    const secret = callerSecretOf(request);
+    if (who === undefined || secret === undefined) return;
     const caller = who.credential ?? `user:${who.id}`;
     const hash = requestHash(request);
     const result = repo.claim(caller, parsed.data, hash);
     if (result.claimed) {
-      claims.set(request, { caller, key: parsed.data });
+      claims.set(request, { caller, key: parsed.data, secret });
       return;
     }
     const { stored } = result;
@@ -66,9 +79,12 @@ export function honourIdempotencyKeys(app: FastifyInstance, repo: IdempotencyRep
     if (stored.state === 'running') {
       throw new ConflictError('the first request with this Idempotency-Key is still running: retry in a moment');
     }
+    const body = unseal(secret, parsed.data, stored.body);
+    // Another secret of the same caller (a second session) cannot open it: refuse rather than redo the work.
+    if (body === undefined) throw new ConflictError('this Idempotency-Key was used by another of your sign-ins: use a new key');
     reply.code(stored.status).header(REPLAYED_HEADER, 'true');
     if (stored.contentType !== null) reply.type(stored.contentType);
-    return reply.send(stored.body);
+    return reply.send(body);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -80,7 +96,7 @@ export function honourIdempotencyKeys(app: FastifyInstance, repo: IdempotencyRep
       return payload;
     }
     const type = reply.getHeader('content-type');
-    repo.complete(claim.caller, claim.key, { status: reply.statusCode, contentType: typeof type === 'string' ? type : null, body: payload });
+    repo.complete(claim.caller, claim.key, { status: reply.statusCode, contentType: typeof type === 'string' ? type : null, body: seal(claim.secret, claim.key, payload) });
     return payload;
   });
 
