@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       adminToken: undefined,
       learnerApiServer: undefined,
       logLevel: 'info',
+      rateLimitPerMinute: 600,
     });
   });
 
@@ -54,6 +55,7 @@ describe('loadConfig', () => {
         KUBELAB_ADMIN_TOKEN: 'a'.repeat(40),
         KUBELAB_LEARNER_API_SERVER: 'https://127.0.0.1:6443/',
         LOG_LEVEL: 'debug',
+        KUBELAB_RATE_LIMIT: '0',
       },
       { cwd },
     );
@@ -72,6 +74,7 @@ describe('loadConfig', () => {
       adminToken: 'a'.repeat(40),
       learnerApiServer: 'https://127.0.0.1:6443',
       logLevel: 'debug',
+      rateLimitPerMinute: 0,
     });
   });
 
@@ -114,6 +117,7 @@ describe('loadConfig', () => {
     ],
     [{ KUBELAB_ADMIN_TOKEN: 'short' }, 'KUBELAB_ADMIN_TOKEN: expected at least 32 characters, got 5'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal|error|warn|info|debug|trace|silent, got "loud"'],
+    [{ KUBELAB_RATE_LIMIT: '-1' }, 'KUBELAB_RATE_LIMIT: expected an integer 0–1000000, got "-1"'],
   ])('rejects %j', (env, message) => {
     expect(problemsOf(env)).toEqual([message]);
   });
