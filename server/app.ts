@@ -80,7 +80,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: {
         title: 'kubelab',
         version: API_VERSION,
-        description: 'Hands-on Kubernetes Service labs: exercises, environments and grades.',
+        description:
+          'Hands-on Kubernetes Service labs: exercises, environments and grades. ' +
+          'Lists take ?limit= and an opaque ?cursor= (the previous page’s nextCursor). ' +
+          'POSTs honour an Idempotency-Key header for 24 hours (same request: the first answer replayed; another request: 422). ' +
+          'Requests per API key or user token are rate limited (429 with Retry-After).',
       },
       servers: [{ url: deps.config.publicUrl }],
       components: { securitySchemes: SECURITY_SCHEMES },

@@ -95,6 +95,20 @@ describe('Idempotency-Key', () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/classes', headers: invalid, payload: { name: 'Fine' } })).statusCode).toBe(201);
   });
 
+  it('answers 409 while the first request with the key is still running, and runs nothing', async () => {
+    const admin = person(t, 'admin');
+    const key = await makeKey(t, admin, { scopes: ['classes:write'] });
+    const payload = { name: 'In flight' };
+    // The first request, claimed and not yet answered: its row as the hook leaves it mid-flight.
+    const probe = await t.app.inject({ method: 'POST', url: '/api/v1/classes', headers: { ...key.auth, 'idempotency-key': 'probe' }, payload });
+    const { request_hash: hash } = t.db.sqlite.prepare("SELECT request_hash FROM idempotency_keys WHERE key = 'probe'").get() as { request_hash: string };
+    expect(probe.statusCode).toBe(201);
+    t.db.sqlite.prepare('INSERT INTO idempotency_keys (caller, key, request_hash, created_at) VALUES (?, ?, ?, ?)').run(`api-key:${key.id}`, 'in-flight', hash, clock);
+    const before = classCount();
+    expectError(await t.app.inject({ method: 'POST', url: '/api/v1/classes', headers: { ...key.auth, 'idempotency-key': 'in-flight' }, payload }), 409, 'conflict');
+    expect(classCount()).toBe(before);
+  });
+
   it('refuses a malformed key, naming the header', async () => {
     const teacher = person(t, 'instructor');
     for (const bad of ['x'.repeat(256), 'has space']) {
