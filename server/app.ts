@@ -32,6 +32,11 @@ import { classRoutes } from './http/routes/classes.ts';
 import { classEventRoutes } from './http/routes/classes-events.ts';
 import { Terminals } from './terminal/terminals.ts';
 import { handleTerminalUpgrades } from './terminal/upgrade.ts';
+import { API_KEY_PREFIX } from './db/api-keys.ts';
+import { apiKeyCaller } from './http/api-keys/caller.ts';
+import { apiKeyRoutes } from './http/api-keys/routes.ts';
+import { honourIdempotencyKeys } from './http/idempotency/hooks.ts';
+import { RateLimiter } from './http/rate-limit/limiter.ts';
 import { Presence } from './classes/presence.ts';
 import { ClassService } from './classes/service.ts';
 import { sharedAssets } from '../web/server/assets.ts';
@@ -77,7 +82,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: {
         title: 'kubelab',
         version: API_VERSION,
-        description: 'Hands-on Kubernetes Service labs: exercises, environments and grades.',
+        description:
+          'Hands-on Kubernetes Service labs: exercises, environments and grades. ' +
+          'Lists take ?limit= and an opaque ?cursor= (the previous page’s nextCursor). ' +
+          'POSTs honour an Idempotency-Key header for 24 hours (same request: the first answer replayed; another request: 422). ' +
+          'Requests per API key or user token are rate limited (429 with Retry-After).',
       },
       servers: [{ url: deps.config.publicUrl }],
       components: { securitySchemes: SECURITY_SCHEMES },
@@ -95,11 +104,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
 
   // One sign-in model for the API: a bearer token, or the portal's session cookie.
+  // Service keys (klk_…) and user tokens share the Bearer header; the prefix tells them apart.
   const authenticate: Authenticate = {
-    bearer: (token) => deps.db.tokens.authenticate(token)?.user,
+    bearer: (token) => {
+      if (token.startsWith(API_KEY_PREFIX)) return apiKeyCaller(deps.db, token);
+      const found = deps.db.tokens.authenticate(token);
+      return found && { id: found.user.id, role: found.user.role, credential: `token:${found.token.id}` };
+    },
+    rateLimit: new RateLimiter({ perMinute: deps.config.rateLimitPerMinute, now: ctx.now }),
     session: (secret) => {
       const found = deps.db.sessions.authenticate(secret);
-      return found && { user: found.user, csrfToken: csrfTokenFor(found.session) };
+      return found && { user: { id: found.user.id, role: found.user.role, credential: `session:${found.session.id}` }, csrfToken: csrfTokenFor(found.session) };
     },
   };
   // Who has a lab page open: the live view reports it, the dashboard reads it.
@@ -130,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webPlugin, web);
   await app.register(
     async (api) => {
+      honourIdempotencyKeys(api, deps.db.idempotency);
       await api.register(exerciseRoutes, ctx);
       await api.register(environmentRoutes, { service: deps.platform.environments, authenticate });
       await api.register(liveRoutes, { service: deps.platform.environments, authenticate, presence });
@@ -137,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(classEventRoutes, { classes, db: deps.db, events: deps.platform.grading.events, presence, authenticate });
       await api.register(gradingRoutes, { grading: deps.platform.grading, catalog: deps.catalog, authenticate });
       await api.register(accountRoutes, { db: deps.db, authenticate, now: ctx.now });
+      await api.register(apiKeyRoutes, { db: deps.db, authenticate });
       await api.register(openapiRoutes);
     },
     { prefix: API_PREFIX },

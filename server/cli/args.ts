@@ -1,6 +1,7 @@
 // The command line, parsed by hand (it is tiny) and checked with zod tuples: each
 // accepted shape is listed once, so an unknown command cannot slip through.
 import { z } from 'zod';
+import { ApiKeyScope } from '../db/api-keys.ts';
 
 export type Command =
   | { readonly name: 'serve' }
@@ -15,6 +16,9 @@ export type Command =
   | { readonly name: 'users disable' | 'users enable'; readonly userId: number }
   | { readonly name: 'users role'; readonly userId: number; readonly role: Role }
   | { readonly name: 'classes add'; readonly className: string; readonly owner: string }
+  | { readonly name: 'api-keys create'; readonly keyName: string; readonly by: string; readonly scopes: readonly ApiKeyScope[]; readonly classId: number | null }
+  | { readonly name: 'api-keys list' }
+  | { readonly name: 'api-keys revoke'; readonly keyId: number }
   | { readonly name: 'help' }
   | { readonly name: 'version' };
 
@@ -28,6 +32,12 @@ const rowId = z.string().regex(/^[1-9][0-9]{0,14}$/).transform(Number);
 
 // A class name as instructors write it ("Networking 101, week 3").
 const className = z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]+$/u);
+
+// `--scopes results:read,classes:write`: one or more of the key scopes, comma-separated.
+const scopeList = z
+  .string()
+  .transform((v) => v.split(','))
+  .pipe(z.array(ApiKeyScope).min(1));
 
 const operand = z.string().refine((s) => s !== '' && !s.startsWith('-'), 'expected a directory, not an option');
 
@@ -54,6 +64,14 @@ const CommandLine = z.union([
   z
     .tuple([z.literal('classes'), z.literal('add'), className, z.literal('--owner'), userName])
     .transform(([, , name, , owner]): Command => ({ name: 'classes add', className: name, owner })),
+  z
+    .tuple([z.literal('api-keys'), z.literal('create'), className, z.literal('--by'), userName, z.literal('--scopes'), scopeList])
+    .transform(([, , keyName, , by, , scopes]): Command => ({ name: 'api-keys create', keyName, by, scopes, classId: null })),
+  z
+    .tuple([z.literal('api-keys'), z.literal('create'), className, z.literal('--by'), userName, z.literal('--scopes'), scopeList, z.literal('--class'), rowId])
+    .transform(([, , keyName, , by, , scopes, , classId]): Command => ({ name: 'api-keys create', keyName, by, scopes, classId })),
+  z.tuple([z.literal('api-keys'), z.literal('list')]).transform((): Command => ({ name: 'api-keys list' })),
+  z.tuple([z.literal('api-keys'), z.literal('revoke'), rowId]).transform(([, , keyId]): Command => ({ name: 'api-keys revoke', keyId })),
   z.tuple([z.enum(['help', '--help', '-h'])]).transform((): Command => ({ name: 'help' })),
   z.tuple([z.enum(['version', '--version', '-v'])]).transform((): Command => ({ name: 'version' })),
 ]);
@@ -91,7 +109,26 @@ function describe(argv: readonly string[]): string {
     if (!userName.safeParse(owner).success) return `classes add: ${JSON.stringify(owner ?? '')} is not a valid user name`;
     return `classes add: unexpected ${JSON.stringify(rest.slice(3).join(' '))}`;
   }
+  if (first === 'api-keys') return describeApiKeys(second, rest);
   return `unknown command ${JSON.stringify(first)}`;
+}
+
+const API_KEYS_CREATE = 'api-keys create NAME --by USER --scopes SCOPE[,SCOPE…] [--class CLASS_ID]';
+
+function describeApiKeys(sub: string | undefined, rest: readonly string[]): string {
+  if (sub === 'list') return `api-keys list: unexpected ${JSON.stringify(rest.join(' '))}`;
+  if (sub === 'revoke') {
+    return rowId.safeParse(rest[0]).success
+      ? `api-keys revoke: unexpected ${JSON.stringify(rest.slice(1).join(' '))}`
+      : `api-keys revoke: KEY_ID must be a number as \`kubelab api-keys list\` prints it, got ${JSON.stringify(rest[0] ?? '')}`;
+  }
+  if (sub !== 'create') return sub === undefined ? 'api-keys: missing subcommand (create, list or revoke)' : `api-keys: unknown subcommand ${JSON.stringify(sub)} (create, list or revoke)`;
+  const [name, byFlag, by, scopesFlag, scopes, classFlag, classId] = rest;
+  if (name === undefined || !className.safeParse(name).success) return `expected ${API_KEYS_CREATE}: NAME is 1 to 100 characters`;
+  if (byFlag !== '--by' || !userName.safeParse(by).success) return `expected ${API_KEYS_CREATE}: --by names the admin or instructor whose standing the key carries`;
+  if (scopesFlag !== '--scopes' || !scopeList.safeParse(scopes).success) return `expected ${API_KEYS_CREATE}: --scopes takes ${ApiKeyScope.options.join(', ')} (comma-separated), got ${JSON.stringify(scopes ?? '')}`;
+  if (classFlag !== '--class' || !rowId.safeParse(classId).success) return `expected ${API_KEYS_CREATE}: --class takes a class id, got ${JSON.stringify(classFlag === '--class' ? (classId ?? '') : (classFlag ?? ''))}`;
+  return `api-keys create: unexpected ${JSON.stringify(rest.slice(7).join(' '))}`;
 }
 
 const USERS_SUBCOMMANDS = 'add, list, tokens, revoke, disable, enable or role';

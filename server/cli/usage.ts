@@ -18,6 +18,13 @@ Commands:
   classes add NAME --owner USER
                                create a class owned by USER (an instructor) with
                                every exercise, and print its join link
+  api-keys create NAME --by USER --scopes SCOPE[,SCOPE...] [--class CLASS_ID]
+                               a service API key (klk_...) for an integration, with
+                               USER's standing; printed once. SCOPE: results:read,
+                               classes:write, environments:write. Without --class:
+                               the whole server (USER must be an admin)
+  api-keys list                every service API key (never the secret)
+  api-keys revoke KEY_ID       revoke a service API key; it stops working at once
   sim [...]                    run the embedded cluster on its own
   grade EXERCISE [...]         grade a namespace once (exit 0 passed, 1 failed, 2 error)
   help                         show this help

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       workspaceImage: 'kubelab/workspace:0.1.0',
       terminalIdleMs: 15 * 60_000,
       logLevel: 'info',
+      rateLimitPerMinute: 600,
     });
   });
 
@@ -58,6 +59,7 @@ describe('loadConfig', () => {
         KUBELAB_WORKSPACE_IMAGE: 'registry.example.edu/labs/workspace:2',
         KUBELAB_TERMINAL_IDLE: '5m',
         LOG_LEVEL: 'debug',
+        KUBELAB_RATE_LIMIT: '0',
       },
       { cwd },
     );
@@ -78,6 +80,7 @@ describe('loadConfig', () => {
       workspaceImage: 'registry.example.edu/labs/workspace:2',
       terminalIdleMs: 5 * 60_000,
       logLevel: 'debug',
+      rateLimitPerMinute: 0,
     });
   });
 
@@ -120,6 +123,7 @@ describe('loadConfig', () => {
     ],
     [{ KUBELAB_ADMIN_TOKEN: 'short' }, 'KUBELAB_ADMIN_TOKEN: expected at least 32 characters, got 5'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal|error|warn|info|debug|trace|silent, got "loud"'],
+    [{ KUBELAB_RATE_LIMIT: '-1' }, 'KUBELAB_RATE_LIMIT: expected an integer 0–1000000, got "-1"'],
   ])('rejects %j', (env, message) => {
     expect(problemsOf(env)).toEqual([message]);
   });

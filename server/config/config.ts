@@ -43,6 +43,8 @@ export interface Config {
   /** A terminal nobody types into for this long is closed. */
   readonly terminalIdleMs: number;
   readonly logLevel: LogLevel;
+  /** Requests a minute per API key or user token (bursts up to that); 0 turns limiting off. */
+  readonly rateLimitPerMinute: number;
 }
 
 export interface ConfigProblem {
@@ -158,6 +160,7 @@ const EnvSchema = z.object({
   ),
   KUBELAB_TERMINAL_IDLE: duration('15m'),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  KUBELAB_RATE_LIMIT: integer(600, 0, 1_000_000),
 });
 
 /** The environment variables kubelab reads, for help texts. */
@@ -212,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     workspaceImage: e.KUBELAB_WORKSPACE_IMAGE ?? 'kubelab/workspace:0.1.0',
     terminalIdleMs: e.KUBELAB_TERMINAL_IDLE,
     logLevel: e.LOG_LEVEL,
+    rateLimitPerMinute: e.KUBELAB_RATE_LIMIT,
   });
 }
 

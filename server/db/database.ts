@@ -2,12 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ApiKeysRepo } from './api-keys.ts';
 import { AttemptsRepo } from './attempts.ts';
 import { AuditRepo } from './audit.ts';
 import { CheckResultsRepo } from './checkResults.ts';
 import { ClassesRepo } from './classes.ts';
 import { ClassResultsRepo } from './class-results.ts';
 import { EnvironmentsRepo } from './environments.ts';
+import { IdempotencyRepo } from './idempotency.ts';
 import { InstallationRepo } from './installation.ts';
 import { migrate, readMigrations } from './migrate.ts';
 import { SessionsRepo } from './sessions.ts';
@@ -34,6 +36,8 @@ export interface Db {
   readonly classes: ClassesRepo;
   readonly classResults: ClassResultsRepo;
   readonly installation: InstallationRepo;
+  readonly apiKeys: ApiKeysRepo;
+  readonly idempotency: IdempotencyRepo;
   /** Runs `fn` in one IMMEDIATE transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   /** true when the database answers a query (readiness). */
@@ -76,6 +80,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     classes: new ClassesRepo(sqlite, { now, randomBytes }),
     classResults: new ClassResultsRepo(sqlite),
     installation: new InstallationRepo(sqlite),
+    apiKeys: new ApiKeysRepo(sqlite, { now, randomBytes }),
+    idempotency: new IdempotencyRepo(sqlite, now),
     transaction: (fn) => sqlite.transaction(fn).immediate(),
     ping: () => sqlite.open && ping.get() !== undefined,
     sqlite,

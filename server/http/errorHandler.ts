@@ -90,6 +90,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   const { status, body, internal } = toErrorAnswer(error);
   if (internal) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: body.error.code, status }, 'request rejected');
+  if (error instanceof HttpError) for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 

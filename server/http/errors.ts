@@ -11,6 +11,11 @@ export class HttpError extends Error {
     this.code = code;
     this.details = details ?? null;
   }
+
+  /** Headers the answer must carry (e.g. Retry-After on a 429). */
+  get headers(): Readonly<Record<string, string>> {
+    return {};
+  }
 }
 
 export class BadRequestError extends HttpError {

@@ -48,7 +48,7 @@ describe('the API with a session cookie', () => {
     const { cookie } = sessionFor(user.id);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/exercises/clusterip-basics/attempts', headers: { cookie } });
     expect(list.statusCode).toBe(200);
-    expect(list.json()).toEqual({ attempts: [] });
+    expect(list.json()).toEqual({ attempts: [], nextCursor: null });
     // A read of something the learner does not have is the route's own 404, not an auth error.
     expectError(await t.app.inject({ method: 'GET', url: env('clusterip-basics'), headers: { cookie } }), 404, 'environment_not_found');
   });

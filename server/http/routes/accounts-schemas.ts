@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { tokenStatus } from '../../accounts/accounts.ts';
 import type { ApiToken } from '../../db/tokens.ts';
 import { Role, type UserWithActivity } from '../../db/users.ts';
+import { NextCursor, PageQuery } from '../pagination/cursor.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -16,10 +17,7 @@ export const DbId = z
 export const UserParams = z.strictObject({ id: DbId });
 export const UserTokenParams = z.strictObject({ id: DbId, tokenId: DbId });
 
-export const UserListQuery = z.strictObject({
-  cursor: z.string().regex(/^[0-9]{1,15}$/, 'expected the nextCursor of the previous page').optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+export const UserListQuery = PageQuery;
 
 export const UserUpdateBody = z
   .strictObject({
@@ -56,12 +54,9 @@ export const TokenView = z
   .meta({ id: 'ApiToken' });
 export type TokenView = z.infer<typeof TokenView>;
 
-export const UserListResponse = z.object({
-  users: z.array(UserView),
-  nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last one'),
-});
+export const UserListResponse = z.object({ users: z.array(UserView), nextCursor: NextCursor });
 export const UserResponse = z.object({ user: UserView });
-export const TokenListResponse = z.object({ tokens: z.array(TokenView) });
+export const TokenListResponse = z.object({ tokens: z.array(TokenView), nextCursor: NextCursor });
 export const TokenResponse = z.object({ token: TokenView });
 
 export function userView(u: UserWithActivity): UserView {

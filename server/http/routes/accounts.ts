@@ -9,6 +9,7 @@ import type { Db } from '../../db/database.ts';
 import { ConflictError, ForbiddenError } from '../errors.ts';
 import { ErrorResponse, NoQuery } from '../schemas/common.ts';
 import { SIGNED_IN } from '../schemas/security.ts';
+import { pageFromProbe, pageOfSorted, PageQuery } from '../pagination/cursor.ts';
 import {
   TokenListResponse,
   TokenResponse,
@@ -29,7 +30,7 @@ export interface AccountRoutesOptions {
   readonly now: () => number;
 }
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } as const;
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse } as const;
 const tags = ['accounts'];
 const security = SIGNED_IN;
 
@@ -58,9 +59,8 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
     },
   }, async (request) => {
     const { cursor, limit } = request.query;
-    const page = accounts.list(actor(request), { after: cursor === undefined ? 0 : Number(cursor), limit: limit + 1 });
-    const users = page.slice(0, limit);
-    return { users: users.map(userView), nextCursor: page.length > limit ? String(users.at(-1)!.id) : null };
+    const page = pageFromProbe(accounts.list(actor(request), { after: cursor ?? 0, limit: limit + 1 }), limit, (u) => u.id);
+    return { users: page.items.map(userView), nextCursor: page.nextCursor };
   });
 
   app.get('/users/:id', {
@@ -87,13 +87,17 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRoutesOptions> = async 
   app.get('/users/:id/tokens', {
     schema: {
       tags, security,
-      summary: 'A user’s API tokens: label, created, last used (never the secret: only its hash is kept)',
+      summary: 'A user’s API tokens by id, a page at a time: label, created, last used (never the secret: only its hash is kept)',
       params: UserParams,
-      querystring: NoQuery,
+      querystring: PageQuery,
       response: { 200: TokenListResponse, ...errors },
     },
   }, async (request) =>
-    accountErrors(() => ({ tokens: accounts.tokens(actor(request), request.params.id).map((t) => tokenView(t, now())) })),
+    accountErrors(() => {
+      const byId = [...accounts.tokens(actor(request), request.params.id)].sort((a, b) => a.id - b.id);
+      const page = pageOfSorted(byId, request.query, (t) => t.id, 'asc');
+      return { tokens: page.items.map((t) => tokenView(t, now())), nextCursor: page.nextCursor };
+    }),
   );
 
   app.post('/users/:id/tokens/:tokenId/revoke', {

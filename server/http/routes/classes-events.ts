@@ -3,6 +3,7 @@
 // member opens or leaves a lab page, and every REFRESH_MS (environments expire, "active
 // now" fades). Changes are coalesced: forty learners pressing Check at once cost one
 // matrix every SETTLE_MS, not forty.
+import { keysMay } from '../api-keys/rules.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ClassService } from '../../classes/service.ts';
 import type { Presence } from '../../classes/presence.ts';
@@ -32,6 +33,7 @@ export const classEventRoutes: FastifyPluginAsyncZod<ClassEventsOptions> = async
   const openStream = eventStreams(app);
 
   app.get('/classes/:classId/events', {
+    ...keysMay('results:read'),
     schema: {
       tags: ['instructor'],
       summary: 'Follow a class live (text/event-stream): a `matrix` event (same body as GET …/matrix) now and after every change',

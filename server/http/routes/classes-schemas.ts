@@ -2,6 +2,7 @@
 // a learner's attempts, environments, exports): validation, serialization and the
 // OpenAPI document from one source.
 import { z } from 'zod';
+import { NextCursor } from '../pagination/cursor.ts';
 import { exerciseId } from '../../catalog/schema.ts';
 import type { Class, ClassMember } from '../../db/classes.ts';
 import type { MatrixRow } from '../../classes/matrix.ts';
@@ -75,7 +76,7 @@ export function classView(c: Class): z.infer<typeof ClassView> {
 export const MemberView = z.object({ userId: z.number().int(), displayName: z.string(), joinedAt: z.iso.datetime() });
 export const memberView = (m: ClassMember) => ({ userId: m.userId, displayName: m.displayName, joinedAt: new Date(m.joinedAt).toISOString() });
 
-export const ClassListResponse = z.object({ classes: z.array(ClassView) });
+export const ClassListResponse = z.object({ classes: z.array(ClassView), nextCursor: NextCursor });
 export const ClassResponse = z.object({ class: ClassView, learners: z.array(MemberView) });
 /** The join link is shown when it is made (create, rotate) and never stored in the clear. */
 export const JoinLinkResponse = z.object({ class: ClassView, joinUrl: z.string() });

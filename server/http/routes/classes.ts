@@ -36,6 +36,8 @@ import {
   UpdateClassBody,
 } from './classes-schemas.ts';
 import { z } from 'zod';
+import { keysMay } from '../api-keys/rules.ts';
+import { pageOfSorted, PageQuery } from '../pagination/cursor.ts';
 
 export interface ClassRoutesOptions {
   readonly classes: ClassService;
@@ -44,7 +46,7 @@ export interface ClassRoutesOptions {
   readonly authenticate: Authenticate;
 }
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse } as const;
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse } as const;
 const tags = ['instructor'];
 const minutes = (m: number | null | undefined) => (m === undefined ? undefined : m === null ? null : m * 60_000);
 const epoch = (s: string | null | undefined) => (s === undefined ? undefined : s === null ? null : Date.parse(s));
@@ -59,10 +61,18 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRoutesOptions> = async (app
   requireStaff(app, authenticate);
 
   app.get('/classes', {
-    schema: { tags, summary: 'Your classes (an admin sees every class)', querystring: NoQuery, response: { 200: ClassListResponse, ...errors } },
-  }, async (request) => ({ classes: classes.list(currentCaller(request)).map(classView) }));
+    ...keysMay('results:read', 'listed'),
+    schema: { tags, summary: 'Your classes by id, a page at a time (an admin sees every class; a class API key its own)', querystring: PageQuery, response: { 200: ClassListResponse, ...errors } },
+  }, async (request) => {
+    const caller = currentCaller(request);
+    const keyClass = caller.apiKey?.classId ?? null;
+    const visible = classes.list(caller).filter((c) => keyClass === null || c.id === keyClass).sort((a, b) => a.id - b.id);
+    const page = pageOfSorted(visible, request.query, (c) => c.id, 'asc');
+    return { classes: page.items.map(classView), nextCursor: page.nextCursor };
+  });
 
   app.post('/classes', {
+    ...keysMay('classes:write', 'server'),
     schema: { tags, summary: 'Create a class; the answer holds its join link (shown once: rotate to get a new one)', body: CreateClassBody, querystring: NoQuery, response: { 201: JoinLinkResponse, ...errors } },
   }, async (request, reply) => {
     const b = request.body;
@@ -76,6 +86,7 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRoutesOptions> = async (app
   });
 
   app.get('/classes/:classId', {
+    ...keysMay('results:read'),
     schema: { tags, summary: 'A class and its roster', params: ClassParams, querystring: NoQuery, response: { 200: ClassResponse, ...errors } },
   }, async (request) => {
     const c = classes.get(currentCaller(request), request.params.classId);
@@ -83,6 +94,7 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRoutesOptions> = async (app
   });
 
   app.patch('/classes/:classId', {
+    ...keysMay('classes:write'),
     schema: { tags, summary: 'Change a class: name, exercises, due date, environment lifetime, or close/open joining', params: ClassParams, body: UpdateClassBody, querystring: NoQuery, response: { 200: ClassResponse, ...errors } },
   }, async (request) => {
     const b = request.body;
@@ -97,6 +109,7 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRoutesOptions> = async (app
   });
 
   app.post('/classes/:classId/join-code', {
+    ...keysMay('classes:write'),
     schema: { tags, summary: 'A new join link; the old one stops working at once', params: ClassParams, querystring: NoQuery, response: { 200: JoinLinkResponse, ...errors } },
   }, async (request) => {
     const r = classes.rotateJoinCode(currentCaller(request), request.params.classId);
@@ -104,10 +117,12 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRoutesOptions> = async (app
   });
 
   app.get('/classes/:classId/matrix', {
+    ...keysMay('results:read'),
     schema: { tags, summary: 'Learners × exercises: best score, status, attempts, last activity, active now and stuck flags', params: ClassParams, querystring: NoQuery, response: { 200: MatrixResponse, ...errors } },
   }, async (request) => matrixResponse(classes, currentCaller(request), request.params.classId));
 
   app.get('/classes/:classId/exercises/:exerciseId/insight', {
+    ...keysMay('results:read'),
     schema: { tags, summary: 'Per check: learners who failed it, who fail it now, and the commonest fail messages grouped', params: ClassExerciseParams, querystring: NoQuery, response: { 200: InsightResponse, ...errors } },
   }, async (request) => {
     const i = classes.insight(currentCaller(request), request.params.classId, request.params.exerciseId);
@@ -115,13 +130,18 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRoutesOptions> = async (app
   });
 
   app.get('/classes/:classId/learners/:userId/attempts', {
-    schema: { tags, summary: 'A learner’s attempts at the class’s exercises, newest first', params: ClassLearnerParams, querystring: NoQuery, response: { 200: AttemptListResponse, ...errors } },
+    ...keysMay('results:read'),
+    schema: { tags, summary: 'A learner’s attempts at the class’s exercises, newest first, a page at a time', params: ClassLearnerParams, querystring: PageQuery, response: { 200: AttemptListResponse, ...errors } },
   }, async (request) => {
     const r = classes.learnerAttempts(currentCaller(request), request.params.classId, request.params.userId);
-    return { attempts: r.attempts.map((a) => db.attempts.select(a.id)).map(attemptView) };
+    // Newest first by id: attempts made while a client pages land before its cursor, never on a later page twice.
+    const newestFirst = [...r.attempts].sort((a, b) => b.id - a.id);
+    const page = pageOfSorted(newestFirst, request.query, (a) => a.id, 'desc');
+    return { attempts: page.items.map((a) => db.attempts.select(a.id)).map(attemptView), nextCursor: page.nextCursor };
   });
 
   app.get('/classes/:classId/attempts/:attemptId', {
+    ...keysMay('results:read'),
     schema: { tags, summary: 'A learner’s attempt with every check as the learner saw it', params: ClassAttemptParams, querystring: NoQuery, response: { 200: AttemptResponse, ...errors } },
   }, async (request) => {
     const r = classes.attempt(currentCaller(request), request.params.classId, request.params.attemptId);
@@ -129,6 +149,7 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRoutesOptions> = async (app
   });
 
   app.post('/classes/:classId/learners/:userId/environments/:exerciseId/:action', {
+    ...keysMay('environments:write'),
     schema: { tags, summary: 'Extend, reset or delete a learner’s environment', params: EnvironmentActionParams, querystring: NoQuery, response: { 200: z.object({ environment: EnvironmentView }), ...errors } },
   }, async (request) => {
     const p = request.params;
@@ -137,6 +158,7 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRoutesOptions> = async (app
   });
 
   app.post('/classes/:classId/environments/:exerciseId/:action', {
+    ...keysMay('environments:write'),
     schema: { tags, summary: 'The same action on every learner’s environment for one exercise; one failure does not stop the rest', params: BulkActionParams, querystring: NoQuery, response: { 200: BulkActionResponse, ...errors } },
   }, async (request) => {
     const p = request.params;
@@ -144,6 +166,7 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRoutesOptions> = async (app
   });
 
   app.get('/classes/:classId/export', {
+    ...keysMay('results:read'),
     schema: {
       tags,
       summary: 'Results as CSV (UTF-8, header row, formula-safe) or JSON: wide (a row per learner) or long (learner × attempt × check)',

@@ -5,7 +5,10 @@
 // It runs onRequest, before any validation, so an anonymous caller learns nothing but 401.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { checkKeyMayCall, type KeyGrant } from '../api-keys/rules.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import type { RateLimiter } from '../rate-limit/limiter.ts';
+import { SERVICE_KEY_SCHEME, SIGNED_IN } from '../schemas/security-requirements.ts';
 
 export const SESSION_COOKIE = 'kubelab_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -14,6 +17,10 @@ export const CSRF_HEADER = 'x-csrf-token';
 export interface Caller {
   readonly id: number;
   readonly role: 'learner' | 'instructor' | 'admin';
+  /** Set when a service API key calls: its scopes and class narrow what the role allows. */
+  readonly apiKey?: KeyGrant;
+  /** Which secret was presented (`api-key:3`, `token:7`): what rate limits and idempotency keys are counted per. */
+  readonly credential?: string;
 }
 
 export interface Authenticate {
@@ -21,6 +28,8 @@ export interface Authenticate {
   bearer(token: string): Caller | undefined;
   /** The user of a session cookie and its CSRF token, unless ended or expired. */
   session(secret: string): { user: Caller; csrfToken: string } | undefined;
+  /** Requests per bearer credential (API keys and user tokens); the portal's sessions are not counted. */
+  readonly rateLimit?: RateLimiter;
 }
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,1024})$/;
@@ -45,6 +54,8 @@ function callerOf(request: FastifyRequest, authenticate: Authenticate): Caller {
     if (!match) throw new UnauthorizedError('send your API token as "Authorization: Bearer <token>"');
     const user = authenticate.bearer(match[1]!);
     if (!user) throw new UnauthorizedError('unknown, expired or revoked API token');
+    if (user.apiKey) checkKeyMayCall(request, user.apiKey);
+    authenticate.rateLimit?.take(user.credential ?? `user:${user.id}`);
     return user;
   }
   const secret = sessionSecretOf(request);
@@ -62,8 +73,23 @@ function callerOf(request: FastifyRequest, authenticate: Authenticate): Caller {
 
 const callers = new WeakMap<FastifyRequest, Caller>();
 
+/**
+ * The OpenAPI `security` of the plugin's routes, from the same facts the hooks enforce:
+ * signed in (token or session), plus a service key with the scope a route names, if any.
+ */
+function documentSecurity(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (route.schema === undefined || route.schema.hide === true) return;
+    const rule = route.config?.apiKey;
+    // Idempotent: a GET's HEAD twin shares its schema object and passes here too.
+    const base = (route.schema.security ?? SIGNED_IN).filter((requirement) => !(SERVICE_KEY_SCHEME in requirement));
+    route.schema.security = rule === undefined ? base : [...base, { [SERVICE_KEY_SCHEME]: [rule.scope] }];
+  });
+}
+
 /** Any signed-in user, acting on their own work. Adds the hook to this (encapsulated) plugin's routes only. */
 export function requireLearner(app: FastifyInstance, authenticate: Authenticate): void {
+  documentSecurity(app);
   app.addHook('onRequest', async (request) => {
     callers.set(request, callerOf(request, authenticate));
   });
@@ -74,6 +100,7 @@ export function requireLearner(app: FastifyInstance, authenticate: Authenticate)
  * and saying so leaks nothing (what a class holds is still scoped per route).
  */
 export function requireStaff(app: FastifyInstance, authenticate: Authenticate): void {
+  documentSecurity(app);
   app.addHook('onRequest', async (request) => {
     const caller = callerOf(request, authenticate);
     if (caller.role === "learner") throw new ForbiddenError('this is for instructors: your account is a learner’s');
@@ -89,3 +116,8 @@ export function currentLearner(request: FastifyRequest): Caller {
 }
 
 export const currentCaller = currentLearner;
+
+/** The caller, when a route behind requireLearner or requireStaff has one (hooks that run for every route). */
+export function callerIfAny(request: FastifyRequest): Caller | undefined {
+  return callers.get(request);
+}

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Exercise } from '../../catalog/loader.ts';
 import { NotFoundError } from '../../db/errors.ts';
 import type { RouteContext } from '../context.ts';
+import { pageOfSorted, PageQuery } from '../pagination/cursor.ts';
 import { errorResponses, NoQuery } from '../schemas/common.ts';
 import { ExerciseDetail, ExerciseList, ExerciseParams } from '../schemas/exercises.ts';
 import type { z } from 'zod';
@@ -31,19 +32,23 @@ export const exerciseRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, c
       },
     ]),
   );
-  const list = { exercises: ctx.catalog.exercises.map(summaryOf) };
+  // Keyed by position in teaching order: the catalog does not change while the server runs.
+  const positioned = ctx.catalog.exercises.map((e, position) => ({ position, summary: summaryOf(e) }));
 
   app.get(
     '/exercises',
     {
       schema: {
         tags: ['exercises'],
-        summary: 'List the exercises, in teaching order',
-        querystring: NoQuery,
+        summary: 'List the exercises, in teaching order, a page at a time',
+        querystring: PageQuery,
         response: { 200: ExerciseList, ...errorResponses },
       },
     },
-    async () => list,
+    async (request) => {
+      const page = pageOfSorted(positioned, request.query, (p) => p.position, 'asc');
+      return { exercises: page.items.map((p) => p.summary), nextCursor: page.nextCursor };
+    },
   );
 
   app.get(

@@ -1,6 +1,7 @@
 // Attempts and check results as the API shows them; one schema for the JSON
 // responses and the SSE event payloads.
 import { z } from 'zod';
+import { NextCursor } from '../pagination/cursor.ts';
 import type { Catalog } from '../../catalog/loader.ts';
 import type { Attempt } from '../../db/attempts.ts';
 import type { CheckResult } from '../../db/checkResults.ts';
@@ -43,7 +44,7 @@ export const AttemptResponse = z.object({ attempt: AttemptView, checks: z.array(
 export const StartAttemptResponse = AttemptResponse.extend({
   started: z.boolean().describe('true: this request started the attempt (202); false: the attempt already running for this exercise is returned (200)'),
 });
-export const AttemptListResponse = z.object({ attempts: z.array(AttemptView) });
+export const AttemptListResponse = z.object({ attempts: z.array(AttemptView), nextCursor: NextCursor });
 
 export function attemptView(a: Attempt): AttemptView {
   return {

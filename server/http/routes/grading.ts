@@ -1,6 +1,7 @@
 // Grading API: start an attempt, read it, follow it live (Server-Sent Events), list
 // history. The learner is always the authenticated caller; another learner's attempt
 // answers 404, exactly like one that does not exist.
+import { pageOfSorted, PageQuery } from '../pagination/cursor.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Catalog } from '../../catalog/loader.ts';
 import type { AttemptEvent } from '../../grading/events.ts';
@@ -62,11 +63,13 @@ export const gradingRoutes: FastifyPluginAsyncZod<GradingRoutesOptions> = async 
   );
 
   app.get('/exercises/:id/attempts', {
-    schema: { tags, summary: 'Your attempts at this exercise, newest first', params: ExerciseParams, querystring: NoQuery, response: { 200: AttemptListResponse, ...errors } },
+    schema: { tags, summary: 'Your attempts at this exercise, newest first, a page at a time', params: ExerciseParams, querystring: PageQuery, response: { 200: AttemptListResponse, ...errors } },
   }, async (request) =>
     translated(() => {
       const learner = currentLearner(request);
-      return { attempts: grading.history(learner.id, request.params.id).map(attemptView) };
+      const newestFirst = [...grading.history(learner.id, request.params.id)].sort((a, b) => b.id - a.id);
+      const page = pageOfSorted(newestFirst, request.query, (a) => a.id, 'desc');
+      return { attempts: page.items.map(attemptView), nextCursor: page.nextCursor };
     }),
   );
 

@@ -1,6 +1,7 @@
 // The exercise resource as the API shows it: what a learner may see before starting
 // (never setup, solution, variants or mistakes).
 import { z } from 'zod';
+import { NextCursor } from '../pagination/cursor.ts';
 import { exerciseId } from '../../catalog/schema.ts';
 
 export const ExerciseParams = z.object({ id: exerciseId });
@@ -16,7 +17,7 @@ export const ExerciseSummary = z.object({
   totalPoints: z.number(),
 });
 
-export const ExerciseList = z.object({ exercises: z.array(ExerciseSummary) });
+export const ExerciseList = z.object({ exercises: z.array(ExerciseSummary), nextCursor: NextCursor });
 
 export const CheckSummary = z.object({
   id: z.string(),
