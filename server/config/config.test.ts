@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       adminToken: undefined,
       learnerApiServer: undefined,
       logLevel: 'info',
+      webhooksAllowPrivate: false,
     });
   });
 
@@ -54,6 +55,7 @@ describe('loadConfig', () => {
         KUBELAB_ADMIN_TOKEN: 'a'.repeat(40),
         KUBELAB_LEARNER_API_SERVER: 'https://127.0.0.1:6443/',
         LOG_LEVEL: 'debug',
+        KUBELAB_WEBHOOKS_ALLOW_PRIVATE: '1',
       },
       { cwd },
     );
@@ -72,6 +74,7 @@ describe('loadConfig', () => {
       adminToken: 'a'.repeat(40),
       learnerApiServer: 'https://127.0.0.1:6443',
       logLevel: 'debug',
+      webhooksAllowPrivate: true,
     });
   });
 
@@ -108,6 +111,7 @@ describe('loadConfig', () => {
     ],
     [{ KUBELAB_MAX_ENVIRONMENTS: 'many' }, 'KUBELAB_MAX_ENVIRONMENTS: expected an integer 1–100000, got "many"'],
     [{ KUBELAB_EMBEDDED_SPEED: '1000' }, 'KUBELAB_EMBEDDED_SPEED: expected an integer 1–100, got "1000"'],
+    [{ KUBELAB_WEBHOOKS_ALLOW_PRIVATE: 'yes' }, 'KUBELAB_WEBHOOKS_ALLOW_PRIVATE: expected 1 or 0, got "yes"'],
     [
       { KUBELAB_MAX_ENVIRONMENTS: '5', KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER: '6' },
       'KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER: must not exceed KUBELAB_MAX_ENVIRONMENTS (5), got 6',

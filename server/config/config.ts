@@ -39,6 +39,11 @@ export interface Config {
    */
   readonly learnerApiServer: string | undefined;
   readonly logLevel: LogLevel;
+  /**
+   * Let webhook endpoints point at loopback, private and link-local addresses (an
+   * admin's choice for a receiver on the same host or network; off, such URLs are refused).
+   */
+  readonly webhooksAllowPrivate: boolean;
 }
 
 export interface ConfigProblem {
@@ -131,6 +136,13 @@ const adminToken = raw.transform((v, ctx) => {
   return v;
 });
 
+const flag = raw.transform((v, ctx) => {
+  if (v === undefined || v === '0' || v === 'false') return false;
+  if (v === '1' || v === 'true') return true;
+  ctx.addIssue({ code: 'custom', message: `expected 1 or 0, got ${shown(v)}` });
+  return z.NEVER;
+});
+
 const EnvSchema = z.object({
   PORT: integer(8080, 0, 65535),
   HOST: host,
@@ -147,6 +159,7 @@ const EnvSchema = z.object({
   KUBELAB_ADMIN_TOKEN: adminToken,
   KUBELAB_LEARNER_API_SERVER: url,
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  KUBELAB_WEBHOOKS_ALLOW_PRIVATE: flag,
 });
 
 /** The environment variables kubelab reads, for help texts. */
@@ -199,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     adminToken: e.KUBELAB_ADMIN_TOKEN,
     learnerApiServer: e.KUBELAB_LEARNER_API_SERVER,
     logLevel: e.LOG_LEVEL,
+    webhooksAllowPrivate: e.KUBELAB_WEBHOOKS_ALLOW_PRIVATE,
   });
 }
 

@@ -17,6 +17,7 @@ import { ClassMemberRow, ClassRow } from './classes.ts';
 import { SessionRow } from './sessions.ts';
 import { ApiTokenRow } from './tokens.ts';
 import { UserRow } from './users.ts';
+import { WebhookDeliveryAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../webhooks/store.ts';
 
 const TABLES: Record<string, z.ZodObject> = {
   users: UserRow,
@@ -29,6 +30,9 @@ const TABLES: Record<string, z.ZodObject> = {
   classes: ClassRow,
   class_members: ClassMemberRow,
   installation: InstallationRow,
+  webhook_endpoints: WebhookEndpointRow,
+  webhook_deliveries: WebhookDeliveryRow,
+  webhook_delivery_attempts: WebhookDeliveryAttemptRow,
 };
 
 const ColumnInfo = z.object({ name: z.string(), type: z.string(), notnull: z.number(), pk: z.number() });
