@@ -47,7 +47,8 @@ export const RotateSecretBody = z
     /** How long the old secret keeps signing beside the new one; default a day, 0 ends it now. */
     previousSecretValidMinutes: z.number().int().min(0).max(7 * 24 * 60).optional(),
   })
-  .optional();
+  // A POST without a body arrives as null: rotate with the defaults.
+  .nullish();
 
 export const DeliveryListQuery = z.strictObject({
   cursor: z.string().regex(/^[0-9]{1,15}$/, 'expected the nextCursor of the previous page').optional(),

@@ -82,3 +82,40 @@ describe('SSRF refusal (KUBELAB_WEBHOOKS_ALLOW_PRIVATE off)', () => {
     await app.inject({ method: 'DELETE', url: `/api/v1/webhooks/${id}`, headers });
   });
 });
+
+describe('bad input', () => {
+  const big = 'x'.repeat(5_000);
+  const rows: readonly (readonly ['GET' | 'POST' | 'PATCH', string, unknown, number])[] = [
+    ['POST', '/api/v1/webhooks', { url: 'https://hooks.example/', classId: 999_999, events: ['attempt.completed'] }, 404],
+    ['POST', '/api/v1/webhooks', { url: 'https://hooks.example/', classId: 'abc', events: ['attempt.completed'] }, 400],
+    ['POST', '/api/v1/webhooks', { url: 'https://hooks.example/', events: 'attempt.completed' }, 400],
+    ['POST', '/api/v1/webhooks', { url: 'https://hooks.example/', events: [] }, 400],
+    ['POST', '/api/v1/webhooks', { url: `https://hooks.example/${big}`.slice(0, 60), events: ['attempt.completed'] }, 201],
+    ['POST', '/api/v1/webhooks', { url: `https://hooks.example/${big}`, events: ['attempt.completed'] }, 400],
+    ['POST', '/api/v1/webhooks', { url: 'http://[zz]/', events: ['attempt.completed'] }, 400],
+    ['POST', '/api/v1/webhooks', { url: 'javascript:alert(1)', events: ['attempt.completed'] }, 400],
+    ['POST', '/api/v1/webhooks', { url: 'https://hooks.example/', events: ['attempt.completed'], secret: 'mine' }, 400],
+    ['POST', '/api/v1/webhooks', '{"url":', 400],
+    ['GET', '/api/v1/webhooks/0', undefined, 400],
+    ['GET', '/api/v1/webhooks/1e309', undefined, 400],
+    ['GET', '/api/v1/webhooks/abc', undefined, 400],
+    ['GET', '/api/v1/webhooks/99999', undefined, 404],
+    ['GET', '/api/v1/webhooks?classId=1', undefined, 400],
+    ['GET', '/api/v1/webhooks/1/deliveries?cursor=-1', undefined, 400],
+    ['GET', '/api/v1/webhooks/1/deliveries?limit=1000', undefined, 400],
+    ['PATCH', '/api/v1/webhooks/1', { enabled: 'yes' }, 400],
+    ['PATCH', '/api/v1/webhooks/1', { classId: 2 }, 400],
+    ['POST', '/api/v1/webhooks/1/rotate-secret', { previousSecretValidMinutes: '5' }, 400],
+    ['POST', '/api/v1/webhooks/99999/rotate-secret', undefined, 404],
+    ['POST', '/api/v1/webhooks/99999/rotate-secret', {}, 404],
+    ['POST', '/api/v1/webhooks/1/deliveries/abc/redeliver', undefined, 400],
+  ];
+  it.each(rows.map(([method, url, payload, status]) => ({ method, url, payload, status })))('$method $url → $status', async ({ method, url, payload, status }) => {
+    const res = await app.inject({
+      method, url, headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(payload === undefined ? {} : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }),
+    });
+    expect(res.statusCode, res.body).toBe(status);
+    if (status >= 400) expect(res.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  });
+});
