@@ -107,7 +107,7 @@ export class Webhooks {
       data: { ...common, result: attempt.result, score: attempt.score, maxScore: attempt.maxScore,
         startedAt: iso(attempt.startedAt), finishedAt: iso(attempt.finishedAt) },
     });
-    if (attempt.result === 'passed' && this.#firstPass(attempt)) {
+    if (attempt.result === 'passed' && !this.store.passedBefore(attempt.userId, attempt.exerciseId, attempt.id)) {
       this.#enqueue({
         type: 'exercise.passed', at, userId: attempt.userId, exerciseId: attempt.exerciseId,
         data: { ...common, score: attempt.score, maxScore: attempt.maxScore, passedAt: iso(at) },
@@ -122,13 +122,6 @@ export class Webhooks {
       data: { environmentId: env.id, exerciseId: env.exerciseId, namespace: env.namespace,
         learner: this.#learner(env.userId), expiresAt: iso(env.expiresAt) },
     });
-  }
-
-  #firstPass(attempt: Attempt): boolean {
-    const row = this.#o.db.sqlite
-      .prepare(`SELECT count(*) AS n FROM attempts WHERE user_id = ? AND exercise_id = ? AND result = 'passed' AND id <> ?`)
-      .get(attempt.userId, attempt.exerciseId, attempt.id);
-    return typeof row === 'object' && row !== null && 'n' in row && row.n === 0;
   }
 
   #learner(userId: number) {

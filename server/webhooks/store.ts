@@ -186,6 +186,9 @@ export class WebhookStore {
          WHERE id = @deliveryId RETURNING *`,
       ),
       attempts: sqlite.prepare('SELECT * FROM webhook_delivery_attempts WHERE delivery_id = ? ORDER BY attempt, id'),
+      passedBefore: sqlite.prepare(
+        `SELECT EXISTS (SELECT 1 FROM attempts WHERE user_id = ? AND exercise_id = ? AND result = 'passed' AND id <> ?) AS yes`,
+      ),
       redeliver: sqlite.prepare(
         `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ? RETURNING *`,
       ),
@@ -292,6 +295,11 @@ export class WebhookStore {
         deliveryId: delivery.id, attempt, status, nextAttemptAt: r.outcome === 'retry' ? r.nextAttemptAt : null,
       }));
     }).immediate();
+  }
+
+  /** Whether the learner passed the exercise in an attempt other than `attemptId` (exercise.passed is for the first). */
+  passedBefore(userId: number, exerciseId: string, attemptId: number): boolean {
+    return z.object({ yes: z.union([z.literal(0), z.literal(1)]) }).parse(this.#s.passedBefore.get(userId, exerciseId, attemptId)).yes === 1;
   }
 
   /** Queue a delivery again now, whatever became of it. */
