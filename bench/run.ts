@@ -9,6 +9,7 @@ import { benchProvisioning, formatTable } from './provisioning.ts';
 import { benchPace } from './pace.ts';
 import { benchStartup } from './startup.ts';
 import { machineNote } from './stats.ts';
+import { benchWebhooks } from './webhooks.ts';
 
 // `npm run bench -- grading exec` runs only those.
 const only = new Set(process.argv.slice(2));
@@ -23,3 +24,4 @@ if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n
 if (want('portal')) process.stdout.write(`## portal\n${await benchPortal()}\n\n`);
 if (want('startup')) process.stdout.write(`## start-up\n${await benchStartup()}\n\n`);
 if (want('pace')) process.stdout.write(`## embedded cluster speed\n${await benchPace()}\n\n`);
+if (want('webhooks')) process.stdout.write(`## webhooks\n${await benchWebhooks()}\n\n`);
