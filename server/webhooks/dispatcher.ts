@@ -4,7 +4,7 @@
 // cut short by shutdown is simply sent again: receivers dedupe on webhook-id).
 import { MAX_ATTEMPTS, nextAttemptAt } from './backoff.ts';
 import type { SecretBox } from './secret-box.ts';
-import type { Send } from './send.ts';
+import type { Send, SendResult } from './send.ts';
 import { signedHeaders } from './signature.ts';
 import type { AttemptRecord, WebhookDelivery, WebhookEndpoint, WebhookStore } from './store.ts';
 
@@ -88,8 +88,14 @@ export class Dispatcher {
     const clock = this.#o.clock ?? (() => performance.now());
     const started = clock();
     try {
-      const headers = signedHeaders(this.#secrets(endpoint), delivery.messageId, now(), delivery.body);
-      const result = await this.#o.send({ url: endpoint.url, headers: { ...headers }, body: delivery.body }, abort.signal);
+      let result: SendResult;
+      try {
+        const headers = signedHeaders(this.#secrets(endpoint), delivery.messageId, now(), delivery.body);
+        result = await this.#o.send({ url: endpoint.url, headers: { ...headers }, body: delivery.body }, abort.signal);
+      } catch (error) {
+        // Logged as a failed attempt with its backoff: left pending and due, it would be retried in a tight loop.
+        result = { error: `could not send: ${error instanceof Error ? error.message : String(error)}` };
+      }
       // Shutting down: the attempt was cut short by us, not the receiver. Leave it pending.
       if (abort.signal.aborted) return;
       const attempt = delivery.attempts + 1;

@@ -3,7 +3,7 @@
 // (mode 0600), so a leaked database copy or backup alone signs nothing. The plain
 // secret leaves the server once, in the answer that created or rotated it.
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const SEALED = /^v1\.([A-Za-z0-9+/=]+)\.([A-Za-z0-9+/=]+)\.([A-Za-z0-9+/=]+)$/;
@@ -39,6 +39,7 @@ export class SecretBox {
 export function secretBoxIn(dataDir: string, randomBytes: (size: number) => Buffer): SecretBox {
   const file = path.join(dataDir, KEY_FILE);
   if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
     // 'wx': if two processes race, the loser fails here instead of overwriting the key.
     writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   }

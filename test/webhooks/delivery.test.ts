@@ -304,3 +304,26 @@ describe('SSRF at delivery time', () => {
     ]);
   });
 });
+
+describe('a send that throws', () => {
+  it('is logged as a failed attempt with its backoff, not retried at once', async () => {
+    let calls = 0;
+    const { db, webhooks, errors } = open({
+      send: async () => {
+        calls++;
+        throw new Error('socket exploded');
+      },
+    });
+    const s = seed(db);
+    const w = await webhooks.create(s.admin, { url: 'http://127.0.0.1:9/hook', classId: null, eventTypes: ['attempt.completed'] });
+    const t0 = time.now();
+    finishAttempt(db, webhooks, s, 'failed');
+    await Promise.resolve();
+    await webhooks.dispatcher.settled();
+    expect(calls).toBe(1);
+    const [d] = webhooks.store.deliveries(w.endpoint.id, { before: Number.MAX_SAFE_INTEGER, limit: 10 });
+    expect(d).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: t0 + 5_000 });
+    expect(webhooks.store.attempts(d!.id)).toEqual([expect.objectContaining({ error: 'could not send: socket exploded', outcome: 'retry' })]);
+    expect(errors).toEqual([]);
+  });
+});
