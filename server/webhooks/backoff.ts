@@ -1,5 +1,5 @@
-// When a failed delivery is tried again: a schedule stretching over about a day and a
-// half, like Standard Webhooks' reference services, each delay spread by ±10 % jitter so
+// When a failed delivery is tried again: a schedule stretching over 27.6 hours (about
+// what Standard Webhooks' reference services use), each delay spread by ±10 % jitter so
 // a receiver that was down for everyone is not hit by every retry in the same second.
 export const RETRY_DELAYS_MS: readonly number[] = [
   5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000,

@@ -153,6 +153,29 @@ describe('delivery', () => {
     expect(time.nextWakeup()).toBeUndefined();
   });
 
+  it('gives up after the eighth attempt, 27.6 hours on, and marks the delivery failed', async () => {
+    const { db, webhooks } = open();
+    const s = seed(db);
+    const r = await receiver(...Array<number>(8).fill(500));
+    const w = await webhooks.create(s.admin, { url: r.url, classId: null, eventTypes: ['attempt.completed'] });
+    const t0 = time.now();
+    finishAttempt(db, webhooks, s, 'failed');
+    await Promise.resolve();
+    await webhooks.dispatcher.settled();
+    const waits: number[] = [];
+    for (let next = time.nextWakeup(); next !== undefined; next = time.nextWakeup()) {
+      waits.push(next - time.now());
+      time.advanceTo(next);
+      await webhooks.dispatcher.settled();
+    }
+    expect(waits).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    expect(time.now() - t0).toBe(99_305_000); // 27.6 h
+    expect(r.received).toHaveLength(8);
+    const [d] = webhooks.store.deliveries(w.endpoint.id, { before: Number.MAX_SAFE_INTEGER, limit: 10 });
+    expect(d).toMatchObject({ status: 'failed', attempts: 8, nextAttemptAt: null });
+    expect(webhooks.store.attempts(d!.id).map((a) => a.outcome)).toEqual([...Array<string>(7).fill('retry'), 'failed']);
+  });
+
   it('disables the endpoint when the receiver answers 410 Gone, until it is switched on again', async () => {
     const { db, webhooks } = open();
     const s = seed(db);
