@@ -10,6 +10,7 @@ import { benchPace } from './pace.ts';
 import { benchStartup } from './startup.ts';
 import { benchTty } from './tty.ts';
 import { machineNote } from './stats.ts';
+import { benchWebhooks } from './webhooks.ts';
 
 // `npm run bench -- grading exec` runs only those.
 const only = new Set(process.argv.slice(2));
@@ -25,3 +26,4 @@ if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n
 if (want('portal')) process.stdout.write(`## portal\n${await benchPortal()}\n\n`);
 if (want('startup')) process.stdout.write(`## start-up\n${await benchStartup()}\n\n`);
 if (want('pace')) process.stdout.write(`## embedded cluster speed\n${await benchPace()}\n\n`);
+if (want('webhooks')) process.stdout.write(`## webhooks\n${await benchWebhooks()}\n\n`);

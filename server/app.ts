@@ -42,6 +42,7 @@ import { ClassService } from './classes/service.ts';
 import { sharedAssets } from '../web/server/assets.ts';
 import type { WebDeps } from '../web/server/deps.ts';
 import { notFoundPage, securityHeaders, webPlugin } from '../web/server/plugin.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 export const API_PREFIX = '/api/v1';
 export const API_VERSION = '0.1.0';
@@ -51,7 +52,7 @@ export interface AppDeps {
   readonly db: Db;
   readonly catalog: Catalog;
   /** The cluster-backed services (startPlatform): learner environments and grading. */
-  readonly platform: Pick<Platform, 'environments' | 'grading'>;
+  readonly platform: Pick<Platform, 'environments' | 'grading' | 'webhooks'>;
   /** Where JSON log lines go (default stdout); tests capture them here. Level: config.logLevel. */
   readonly logStream?: LogDestination;
   /** Clock (epoch ms). Default Date.now. */
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(gradingRoutes, { grading: deps.platform.grading, catalog: deps.catalog, authenticate });
       await api.register(accountRoutes, { db: deps.db, authenticate, now: ctx.now });
       await api.register(apiKeyRoutes, { db: deps.db, authenticate });
+      await api.register(webhookRoutes, { webhooks: deps.platform.webhooks, authenticate, now: ctx.now });
       await api.register(openapiRoutes);
     },
     { prefix: API_PREFIX },

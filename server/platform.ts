@@ -16,6 +16,7 @@ import { startEnvironments, type RunningEnvironments } from './environments/inde
 import type { Scheduler } from './environments/reaper.ts';
 import { EnvironmentService } from './environments/service.ts';
 import { GradingService } from './grading/service.ts';
+import { Webhooks, type WebhooksOptions } from './webhooks/service.ts';
 
 export interface PlatformDeps {
   readonly config: Config;
@@ -30,12 +31,16 @@ export interface PlatformDeps {
   readonly reaperScheduler?: Scheduler;
   /** Where background failures go (reaper sweeps, grades that blew up). */
   readonly onError?: (message: string, error?: unknown) => void;
+  /** Webhook delivery's clock, jitter, DNS and timers (tests); the defaults are the real ones. */
+  readonly webhooks?: Partial<Pick<WebhooksOptions, 'random' | 'randomBytes' | 'resolve' | 'wakeAt' | 'timeoutMs' | 'send'>>;
 }
 
 export interface Platform {
   readonly cluster: ConnectedCluster;
   readonly environments: EnvironmentService;
   readonly grading: GradingService;
+  /** Webhook endpoints and their outbox, fed by grading and the reaper. */
+  readonly webhooks: Webhooks;
   /** What start-up reconciliation found (orphan namespaces deleted, records marked). */
   readonly reconciled: RunningEnvironments['reconciled'];
   close(): Promise<void>;
@@ -55,6 +60,15 @@ export async function startPlatform(deps: PlatformDeps): Promise<Platform> {
     },
   });
   try {
+    const webhooks = new Webhooks({
+      db,
+      dataDir: config.dataDir,
+      allowPrivate: config.webhooksAllowPrivate,
+      now,
+      userAgent: `kubelab-webhooks (+${config.publicUrl})`,
+      onError,
+      ...deps.webhooks,
+    });
     const environments = new EnvironmentService({
       db,
       cluster: cluster.client,
@@ -64,6 +78,7 @@ export async function startPlatform(deps: PlatformDeps): Promise<Platform> {
       ttlFor: (userId, exerciseId) => db.classes.environmentTtlFor(userId, exerciseId),
       maxEnvironments: config.maxEnvironments,
       maxEnvironmentsPerLearner: config.maxEnvironmentsPerLearner,
+      onExpired: (env) => webhooks.environmentExpired(env),
       ...(config.learnerApiServer ? { learnerServer: { ...cluster.client.server, url: config.learnerApiServer } } : {}),
     });
     const grading = new GradingService({
@@ -77,6 +92,7 @@ export async function startPlatform(deps: PlatformDeps): Promise<Platform> {
         if (env.status !== 'ready') throw new EnvironmentNotReadyError(env.status, env.error);
         return env;
       },
+      onFinished: (attempt) => webhooks.attemptFinished(attempt),
       onFailure: (attemptId, error) => onError(`grading attempt ${attemptId} failed: ${error instanceof Error ? error.message : String(error)}`, error),
     });
     const running = await startEnvironments(db, environments, {
@@ -84,14 +100,19 @@ export async function startPlatform(deps: PlatformDeps): Promise<Platform> {
       onError: (message) => onError(message),
       ...(deps.reaperScheduler ? { scheduler: deps.reaperScheduler } : {}),
     });
+    // Whatever the last process left in the outbox goes out now.
+    webhooks.start();
     return {
       cluster,
       environments,
       grading,
+      webhooks,
       reconciled: running.reconciled,
       async close() {
         await running.reaper.stop();
         await grading.drain();
+        // After the grades: their events are in the outbox; unsent ones wait for the next start.
+        await webhooks.close();
         await cluster.close();
       },
     };

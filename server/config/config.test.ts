@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       terminalIdleMs: 15 * 60_000,
       logLevel: 'info',
       rateLimitPerMinute: 600,
+      webhooksAllowPrivate: false,
     });
   });
 
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
         KUBELAB_TERMINAL_IDLE: '5m',
         LOG_LEVEL: 'debug',
         KUBELAB_RATE_LIMIT: '0',
+        KUBELAB_WEBHOOKS_ALLOW_PRIVATE: '1',
       },
       { cwd },
     );
@@ -81,6 +83,7 @@ describe('loadConfig', () => {
       terminalIdleMs: 5 * 60_000,
       logLevel: 'debug',
       rateLimitPerMinute: 0,
+      webhooksAllowPrivate: true,
     });
   });
 
@@ -117,6 +120,7 @@ describe('loadConfig', () => {
     ],
     [{ KUBELAB_MAX_ENVIRONMENTS: 'many' }, 'KUBELAB_MAX_ENVIRONMENTS: expected an integer 1–100000, got "many"'],
     [{ KUBELAB_EMBEDDED_SPEED: '1000' }, 'KUBELAB_EMBEDDED_SPEED: expected an integer 1–100, got "1000"'],
+    [{ KUBELAB_WEBHOOKS_ALLOW_PRIVATE: 'yes' }, 'KUBELAB_WEBHOOKS_ALLOW_PRIVATE: expected 1 or 0, got "yes"'],
     [
       { KUBELAB_MAX_ENVIRONMENTS: '5', KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER: '6' },
       'KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER: must not exceed KUBELAB_MAX_ENVIRONMENTS (5), got 6',

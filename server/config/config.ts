@@ -45,6 +45,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Requests a minute per API key or user token (bursts up to that); 0 turns limiting off. */
   readonly rateLimitPerMinute: number;
+  /**
+   * Let webhook endpoints point at loopback, private and link-local addresses (an
+   * admin's choice for a receiver on the same host or network; off, such URLs are refused).
+   */
+  readonly webhooksAllowPrivate: boolean;
 }
 
 export interface ConfigProblem {
@@ -137,6 +142,13 @@ const adminToken = raw.transform((v, ctx) => {
   return v;
 });
 
+const flag = raw.transform((v, ctx) => {
+  if (v === undefined || v === '0' || v === 'false') return false;
+  if (v === '1' || v === 'true') return true;
+  ctx.addIssue({ code: 'custom', message: `expected 1 or 0, got ${shown(v)}` });
+  return z.NEVER;
+});
+
 const EnvSchema = z.object({
   PORT: integer(8080, 0, 65535),
   HOST: host,
@@ -161,6 +173,7 @@ const EnvSchema = z.object({
   KUBELAB_TERMINAL_IDLE: duration('15m'),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   KUBELAB_RATE_LIMIT: integer(600, 0, 1_000_000),
+  KUBELAB_WEBHOOKS_ALLOW_PRIVATE: flag,
 });
 
 /** The environment variables kubelab reads, for help texts. */
@@ -216,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     terminalIdleMs: e.KUBELAB_TERMINAL_IDLE,
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.KUBELAB_RATE_LIMIT,
+    webhooksAllowPrivate: e.KUBELAB_WEBHOOKS_ALLOW_PRIVATE,
   });
 }
 

@@ -17,6 +17,9 @@ import { ClassMemberRow, ClassRow } from './classes.ts';
 import { SessionRow } from './sessions.ts';
 import { ApiTokenRow } from './tokens.ts';
 import { UserRow } from './users.ts';
+import { ApiKeyRow } from './api-keys.ts';
+import { IdempotencyRow } from './idempotency.ts';
+import { WebhookDeliveryAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../webhooks/store.ts';
 
 const TABLES: Record<string, z.ZodObject> = {
   users: UserRow,
@@ -29,6 +32,11 @@ const TABLES: Record<string, z.ZodObject> = {
   classes: ClassRow,
   class_members: ClassMemberRow,
   installation: InstallationRow,
+  service_api_keys: ApiKeyRow,
+  idempotency_keys: IdempotencyRow,
+  webhook_endpoints: WebhookEndpointRow,
+  webhook_deliveries: WebhookDeliveryRow,
+  webhook_delivery_attempts: WebhookDeliveryAttemptRow,
 };
 
 const ColumnInfo = z.object({ name: z.string(), type: z.string(), notnull: z.number(), pk: z.number() });

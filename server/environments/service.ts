@@ -39,6 +39,8 @@ export interface EnvironmentServiceOptions {
   ttlFor?: (userId: number, exerciseId: string) => number | undefined;
   maxEnvironments: number;
   maxEnvironmentsPerLearner: number;
+  /** Told of each environment the reaper deleted because its time was up (webhooks). */
+  onExpired?: (env: Environment) => void;
   /** Delay between polls while a namespace terminates. Default: setTimeout. */
   sleep?: (ms: number) => Promise<void>;
   maxPolls?: number;
@@ -265,8 +267,9 @@ export class EnvironmentService {
           // Re-read under the lock: the learner may have extended or deleted it meanwhile.
           const env = this.repo.selectOptional(candidate.id);
           if (!env || env.expiresAt > now || env.status === 'deleted' || env.status === 'deleting') return;
-          await this.teardown(env);
+          const gone = await this.teardown(env);
           reaped.push(env.namespace);
+          this.o.onExpired?.(gone);
         });
       } catch (err) {
         failed.push({ namespace: candidate.namespace, error: err instanceof Error ? err.message : String(err) });

@@ -5,7 +5,7 @@
 // are marked interrupted at start-up (server/cli/startup.ts); starting again makes a
 // new attempt.
 import type { Catalog, Exercise } from '../catalog/loader.ts';
-import type { Attempt } from '../db/attempts.ts';
+import type { Attempt, Verdict } from '../db/attempts.ts';
 import type { CheckResult } from '../db/checkResults.ts';
 import type { Db } from '../db/database.ts';
 import type { Environment } from '../db/environments.ts';
@@ -29,6 +29,11 @@ export interface GradingServiceOptions {
   concurrency: number;
   /** Where a grade that blew up is reported (the attempt itself ends as `error`). */
   onFailure?: (attemptId: number, error: unknown) => void;
+  /**
+   * Runs inside the transaction that stores the verdict (the webhooks outbox writes
+   * there), so what it records exists exactly when the verdict does.
+   */
+  onFinished?: (attempt: Attempt) => void;
 }
 
 export class UnknownExerciseError extends Error {
@@ -103,15 +108,24 @@ export class GradingService {
           this.#publish(attemptId, { type: 'check', result });
         },
       });
-      finished = db.attempts.finish(attemptId, { result: outcome.status, score: outcome.score });
+      finished = this.#finish(attemptId, { result: outcome.status, score: outcome.score });
     } catch (error) {
       // The engine turns every check failure into a value; reaching here means the
       // grader itself broke (e.g. the database). Close the attempt as an error.
       this.#o.onFailure?.(attemptId, error);
       const score = db.checkResults.listForAttempt(attemptId).reduce((sum, r) => sum + r.points, 0);
-      finished = db.attempts.finish(attemptId, { result: 'error', score });
+      finished = this.#finish(attemptId, { result: 'error', score });
     }
     this.#publish(attemptId, { type: 'attempt', attempt: finished });
+  }
+
+  #finish(attemptId: number, verdict: Verdict): Attempt {
+    const { db } = this.#o;
+    return db.transaction(() => {
+      const finished = db.attempts.finish(attemptId, verdict);
+      this.#o.onFinished?.(finished);
+      return finished;
+    });
   }
 
   #publish(attemptId: number, event: AttemptEvent): void {
