@@ -7,6 +7,7 @@ import { AuditRepo } from './audit.ts';
 import { CheckResultsRepo } from './checkResults.ts';
 import { ClassesRepo } from './classes.ts';
 import { ClassResultsRepo } from './class-results.ts';
+import { ClusterPoolRepo } from './cluster-pool.ts';
 import { EnvironmentsRepo } from './environments.ts';
 import { InstallationRepo } from './installation.ts';
 import { migrate, readMigrations } from './migrate.ts';
@@ -34,6 +35,8 @@ export interface Db {
   readonly classes: ClassesRepo;
   readonly classResults: ClassResultsRepo;
   readonly installation: InstallationRepo;
+  /** Cluster pool state: cordoned members and warm environments. */
+  readonly clusterPool: ClusterPoolRepo;
   /** Runs `fn` in one IMMEDIATE transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   /** true when the database answers a query (readiness). */
@@ -76,6 +79,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     classes: new ClassesRepo(sqlite, { now, randomBytes }),
     classResults: new ClassResultsRepo(sqlite),
     installation: new InstallationRepo(sqlite),
+    clusterPool: new ClusterPoolRepo(sqlite, now),
     transaction: (fn) => sqlite.transaction(fn).immediate(),
     ping: () => sqlite.open && ping.get() !== undefined,
     sqlite,
