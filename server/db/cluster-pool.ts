@@ -7,18 +7,22 @@ import { id, timestamp } from './columns.ts';
 export const WarmStatus = z.enum(['provisioning', 'ready', 'failed']);
 export type WarmStatus = z.infer<typeof WarmStatus>;
 
-const WarmRow = z
-  .object({
-    id,
-    exercise_id: z.string().min(1),
-    cluster: z.string().min(1),
-    namespace: z.string().min(1),
-    status: WarmStatus,
-    error: z.string().nullable(),
-    created_at: timestamp,
-    expires_at: timestamp,
-  })
-  .transform((r) => ({
+/** A row of `warm_environments`, exactly as stored. */
+export const WarmEnvironmentRow = z.object({
+  id,
+  exercise_id: z.string().min(1),
+  cluster: z.string().min(1),
+  namespace: z.string().min(1),
+  status: WarmStatus,
+  error: z.string().nullable(),
+  created_at: timestamp,
+  expires_at: timestamp,
+});
+
+/** A row of `cluster_cordons`. */
+export const ClusterCordonRow = z.object({ cluster: z.string().min(1), cordoned_at: timestamp });
+
+const WarmRow = WarmEnvironmentRow.transform((r) => ({
     id: r.id,
     exerciseId: r.exercise_id,
     cluster: r.cluster,
@@ -27,7 +31,7 @@ const WarmRow = z
     error: r.error,
     createdAt: r.created_at,
     expiresAt: r.expires_at,
-  }));
+}));
 export type WarmEnvironment = z.output<typeof WarmRow>;
 
 const CountRow = z.object({ cluster: z.string(), n: z.number().int().nonnegative() });

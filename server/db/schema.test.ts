@@ -11,6 +11,7 @@ import { AuditRow } from './audit.ts';
 import { CheckResultRow } from './checkResults.ts';
 import { openDatabase, type Db } from './database.ts';
 import { EnvironmentRow } from './environments.ts';
+import { ClusterCordonRow, WarmEnvironmentRow } from './cluster-pool.ts';
 import { InstallationRow } from './installation.ts';
 import { migrate, readMigrations } from './migrate.ts';
 import { ClassMemberRow, ClassRow } from './classes.ts';
@@ -29,6 +30,8 @@ const TABLES: Record<string, z.ZodObject> = {
   classes: ClassRow,
   class_members: ClassMemberRow,
   installation: InstallationRow,
+  cluster_cordons: ClusterCordonRow,
+  warm_environments: WarmEnvironmentRow,
 };
 
 const ColumnInfo = z.object({ name: z.string(), type: z.string(), notnull: z.number(), pk: z.number() });

@@ -399,6 +399,19 @@ export class EnvironmentService {
         failed.push({ namespace: candidate.namespace, error: err instanceof Error ? err.message : String(err) });
       }
     }
+    // Warm namespaces there too: they hold slots and would be handed to learners.
+    for (const warm of this.o.db.clusterPool.listWarmOnCluster(cluster)) {
+      try {
+        await this.on(cluster, async ({ client }) => {
+          await deleteEnvironment(client, warm.namespace);
+          await waitForNamespaceGone(client, warm.namespace, this.waiting);
+        });
+        this.o.db.clusterPool.removeWarm(warm.id);
+        deleted.push(warm.namespace);
+      } catch (err) {
+        failed.push({ namespace: warm.namespace, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
     return { deleted, failed };
   }
 
