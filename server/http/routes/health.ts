@@ -30,7 +30,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx
       const database = databaseState(ctx, (err) => request.log.warn({ err }, 'readiness: database check failed'));
       const count = ctx.catalog.exercises.length;
       const catalog = count > 0 ? `${count} exercises` : 'no exercises loaded';
-      const members = ctx.clusters?.().map(clusterStatusView);
+      const members = clusterStates(ctx, (err) => request.log.warn({ err }, 'readiness: cluster pool status failed'));
       const healthy = members?.filter((m) => m.healthy).length;
       const clusters = members === undefined ? {} : { clusters: `${healthy} of ${members.length} answering` };
       const details = { checks: { database, catalog, ...clusters }, ...(members ? { clusters: members } : {}) };
@@ -41,6 +41,16 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, ctx
     },
   );
 };
+
+/** Per-member status, or undefined when there is no pool or its state cannot be read (the database check says why). */
+function clusterStates(ctx: RouteContext, report: (err: unknown) => void): z.infer<typeof ClusterStatus>[] | undefined {
+  try {
+    return ctx.clusters?.().map(clusterStatusView);
+  } catch (err) {
+    report(err);
+    return undefined;
+  }
+}
 
 function databaseState(ctx: RouteContext, report: (err: unknown) => void): string {
   try {
