@@ -15,6 +15,8 @@ export type Command =
   | { readonly name: 'users disable' | 'users enable'; readonly userId: number }
   | { readonly name: 'users role'; readonly userId: number; readonly role: Role }
   | { readonly name: 'classes add'; readonly className: string; readonly owner: string }
+  | { readonly name: 'clusters list' }
+  | { readonly name: 'clusters cordon' | 'clusters uncordon'; readonly cluster: string }
   | { readonly name: 'help' }
   | { readonly name: 'version' };
 
@@ -28,6 +30,9 @@ const rowId = z.string().regex(/^[1-9][0-9]{0,14}$/).transform(Number);
 
 // A class name as instructors write it ("Networking 101, week 3").
 const className = z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]+$/u);
+
+// A pool member's name, as the pool file spells it.
+const clusterName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/);
 
 const operand = z.string().refine((s) => s !== '' && !s.startsWith('-'), 'expected a directory, not an option');
 
@@ -54,6 +59,9 @@ const CommandLine = z.union([
   z
     .tuple([z.literal('classes'), z.literal('add'), className, z.literal('--owner'), userName])
     .transform(([, , name, , owner]): Command => ({ name: 'classes add', className: name, owner })),
+  z.tuple([z.literal('clusters')]).transform((): Command => ({ name: 'clusters list' })),
+  z.tuple([z.literal('clusters'), z.literal('list')]).transform((): Command => ({ name: 'clusters list' })),
+  z.tuple([z.literal('clusters'), z.enum(['cordon', 'uncordon']), clusterName]).transform(([, sub, cluster]): Command => ({ name: `clusters ${sub}`, cluster })),
   z.tuple([z.enum(['help', '--help', '-h'])]).transform((): Command => ({ name: 'help' })),
   z.tuple([z.enum(['version', '--version', '-v'])]).transform((): Command => ({ name: 'version' })),
 ]);
@@ -83,6 +91,13 @@ function describe(argv: readonly string[]): string {
     return second === undefined ? 'exercises: missing subcommand (list or validate)' : `exercises: unknown subcommand ${JSON.stringify(second)}`;
   }
   if (first === 'users') return describeUsers(second, rest);
+  if (first === 'clusters') {
+    if (second === 'list') return `clusters list takes no arguments, got ${JSON.stringify(rest.join(' '))}`;
+    if (second !== 'cordon' && second !== 'uncordon') return `clusters: unknown subcommand ${JSON.stringify(second)} (list, cordon or uncordon)`;
+    if (rest[0] === undefined) return `clusters ${second}: missing NAME (as the pool file names it)`;
+    if (!clusterName.safeParse(rest[0]).success) return `clusters ${second}: ${JSON.stringify(rest[0])} is not a cluster name`;
+    return `clusters ${second}: unexpected ${JSON.stringify(rest.slice(1).join(' '))}`;
+  }
   if (first === 'classes') {
     if (second !== 'add') return second === undefined ? 'classes: missing subcommand (add)' : `classes: unknown subcommand ${JSON.stringify(second)}`;
     const [name, flag, owner] = rest;

@@ -40,6 +40,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'users enable':
       case 'users role':
         return await (await import('./accounts.ts')).runAccountCommand(io, command);
+      case 'clusters list':
+      case 'clusters cordon':
+      case 'clusters uncordon':
+        return await (await import('./clusters.ts')).runClustersCommand(io, command);
       case 'sim':
         return await (await import('../../kubesim/cli.ts')).runSim([...command.rest]);
       case 'grade':

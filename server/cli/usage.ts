@@ -18,6 +18,11 @@ Commands:
   classes add NAME --owner USER
                                create a class owned by USER (an instructor) with
                                every exercise, and print its join link
+  clusters [list]              the cluster pool: capacity, used, warm, cordoned
+                               (health: GET /api/v1/admin/clusters or /readyz)
+  clusters cordon NAME         take no new environments on that cluster
+  clusters uncordon NAME       take new environments there again
+                               (drain: POST /api/v1/admin/clusters/NAME/drain)
   sim [...]                    run the embedded cluster on its own
   grade EXERCISE [...]         grade a namespace once (exit 0 passed, 1 failed, 2 error)
   help                         show this help
