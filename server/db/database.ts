@@ -96,6 +96,7 @@ export function databaseFile(dataDir: string): string {
 }
 
 /** The embedded cluster's own SQLite file (its etcd), beside kubelab's database. */
-export function embeddedStateFile(dataDir: string): string {
-  return path.join(dataDir, 'embedded-cluster.db');
+export function embeddedStateFile(dataDir: string, member = 'default'): string {
+  // The pool of one keeps the name it had before pools; other embedded members get their own file.
+  return path.join(dataDir, member === 'default' ? 'embedded-cluster.db' : `embedded-cluster-${member}.db`);
 }
