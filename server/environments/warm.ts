@@ -12,8 +12,13 @@ import * as L from './labels.ts';
 import type { ResourceLimits } from './manifests.ts';
 import { isDnsLabel, nodeReaderBindingFor } from './naming.ts';
 import { deleteEnvironment, provisionEnvironment, type Waiting } from './provision.ts';
-import type { ExerciseSetup } from './service.ts';
 import type { PoolMember } from '../cluster/pool/pool.ts';
+
+/** What a warm namespace is built from (the catalog's Exercise fits, as for the environment service). */
+export interface ExerciseSetup {
+  id: string;
+  setup: readonly { object: { apiVersion: string; kind: string; metadata: { name: string } } }[];
+}
 
 /** The owner label of a namespace no learner owns yet. Owner hashes are hex, so no learner's can equal it. */
 export const WARM_OWNER = 'warm';
