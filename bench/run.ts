@@ -7,6 +7,7 @@ import { benchGrading } from './grading.ts';
 import { benchPortal } from './portal.ts';
 import { benchProvisioning, formatTable } from './provisioning.ts';
 import { benchPace } from './pace.ts';
+import { benchPool } from './pool.ts';
 import { benchStartup } from './startup.ts';
 import { benchTty } from './tty.ts';
 import { machineNote } from './stats.ts';
@@ -25,5 +26,6 @@ if (want('provisioning')) process.stdout.write(`## provisioning\n${formatTable(a
 if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n\n`);
 if (want('portal')) process.stdout.write(`## portal\n${await benchPortal()}\n\n`);
 if (want('startup')) process.stdout.write(`## start-up\n${await benchStartup()}\n\n`);
+if (want('pool')) process.stdout.write(`## cluster pool (3 embedded clusters)\n${await benchPool()}\n\n`);
 if (want('pace')) process.stdout.write(`## embedded cluster speed\n${await benchPace()}\n\n`);
 if (want('webhooks')) process.stdout.write(`## webhooks\n${await benchWebhooks()}\n\n`);

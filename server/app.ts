@@ -22,6 +22,7 @@ import { healthRoutes } from './http/routes/health.ts';
 import { openapiRoutes } from './http/routes/openapi.ts';
 import { environmentRoutes } from './http/routes/environments.ts';
 import { gradingRoutes } from './http/routes/grading.ts';
+import { clusterRoutes } from './http/routes/clusters.ts';
 import type { Platform } from './platform.ts';
 import { csrfTokenFor } from './db/sessions.ts';
 import type { Authenticate } from './http/routes/environments-auth.ts';
@@ -52,7 +53,7 @@ export interface AppDeps {
   readonly db: Db;
   readonly catalog: Catalog;
   /** The cluster-backed services (startPlatform): learner environments and grading. */
-  readonly platform: Pick<Platform, 'environments' | 'grading' | 'webhooks'>;
+  readonly platform: Pick<Platform, 'environments' | 'grading' | 'webhooks'> & Partial<Pick<Platform, 'pool'>>;
   /** Where JSON log lines go (default stdout); tests capture them here. Level: config.logLevel. */
   readonly logStream?: LogDestination;
   /** Clock (epoch ms). Default Date.now. */
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalog: deps.catalog,
     now: deps.now ?? Date.now,
     renderMarkdown: createMarkdownRenderer(),
+    ...(deps.platform.pool ? { clusters: () => deps.platform.pool!.status() } : {}),
   };
 
   // One sign-in model for the API: a bearer token, or the portal's session cookie.
@@ -156,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(accountRoutes, { db: deps.db, authenticate, now: ctx.now });
       await api.register(apiKeyRoutes, { db: deps.db, authenticate });
       await api.register(webhookRoutes, { webhooks: deps.platform.webhooks, authenticate, now: ctx.now });
+      if (deps.platform.pool) await api.register(clusterRoutes, { pool: deps.platform.pool, environments: deps.platform.environments, authenticate });
       await api.register(openapiRoutes);
     },
     { prefix: API_PREFIX },

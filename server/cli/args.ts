@@ -19,6 +19,8 @@ export type Command =
   | { readonly name: 'api-keys create'; readonly keyName: string; readonly by: string; readonly scopes: readonly ApiKeyScope[]; readonly classId: number | null }
   | { readonly name: 'api-keys list' }
   | { readonly name: 'api-keys revoke'; readonly keyId: number }
+  | { readonly name: 'clusters list' }
+  | { readonly name: 'clusters cordon' | 'clusters uncordon'; readonly cluster: string }
   | { readonly name: 'help' }
   | { readonly name: 'version' };
 
@@ -38,6 +40,8 @@ const scopeList = z
   .string()
   .transform((v) => v.split(','))
   .pipe(z.array(ApiKeyScope).min(1));
+// A pool member's name, as the pool file spells it.
+const clusterName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/);
 
 const operand = z.string().refine((s) => s !== '' && !s.startsWith('-'), 'expected a directory, not an option');
 
@@ -72,6 +76,9 @@ const CommandLine = z.union([
     .transform(([, , keyName, , by, , scopes, , classId]): Command => ({ name: 'api-keys create', keyName, by, scopes, classId })),
   z.tuple([z.literal('api-keys'), z.literal('list')]).transform((): Command => ({ name: 'api-keys list' })),
   z.tuple([z.literal('api-keys'), z.literal('revoke'), rowId]).transform(([, , keyId]): Command => ({ name: 'api-keys revoke', keyId })),
+  z.tuple([z.literal('clusters')]).transform((): Command => ({ name: 'clusters list' })),
+  z.tuple([z.literal('clusters'), z.literal('list')]).transform((): Command => ({ name: 'clusters list' })),
+  z.tuple([z.literal('clusters'), z.enum(['cordon', 'uncordon']), clusterName]).transform(([, sub, cluster]): Command => ({ name: `clusters ${sub}`, cluster })),
   z.tuple([z.enum(['help', '--help', '-h'])]).transform((): Command => ({ name: 'help' })),
   z.tuple([z.enum(['version', '--version', '-v'])]).transform((): Command => ({ name: 'version' })),
 ]);
@@ -101,6 +108,13 @@ function describe(argv: readonly string[]): string {
     return second === undefined ? 'exercises: missing subcommand (list or validate)' : `exercises: unknown subcommand ${JSON.stringify(second)}`;
   }
   if (first === 'users') return describeUsers(second, rest);
+  if (first === 'clusters') {
+    if (second === 'list') return `clusters list takes no arguments, got ${JSON.stringify(rest.join(' '))}`;
+    if (second !== 'cordon' && second !== 'uncordon') return `clusters: unknown subcommand ${JSON.stringify(second)} (list, cordon or uncordon)`;
+    if (rest[0] === undefined) return `clusters ${second}: missing NAME (as the pool file names it)`;
+    if (!clusterName.safeParse(rest[0]).success) return `clusters ${second}: ${JSON.stringify(rest[0])} is not a cluster name`;
+    return `clusters ${second}: unexpected ${JSON.stringify(rest.slice(1).join(' '))}`;
+  }
   if (first === 'classes') {
     if (second !== 'add') return second === undefined ? 'classes: missing subcommand (add)' : `classes: unknown subcommand ${JSON.stringify(second)}`;
     const [name, flag, owner] = rest;

@@ -44,6 +44,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'api-keys list':
       case 'api-keys revoke':
         return await (await import('./api-keys.ts')).runApiKeyCommand(io, command);
+      case 'clusters list':
+      case 'clusters cordon':
+      case 'clusters uncordon':
+        return await (await import('./clusters.ts')).runClustersCommand(io, command);
       case 'sim':
         return await (await import('../../kubesim/cli.ts')).runSim([...command.rest]);
       case 'grade':

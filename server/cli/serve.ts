@@ -60,7 +60,8 @@ async function serveLocked(config: Config, catalog: Catalog, lock: DataDirLock, 
       catalog,
       // The embedded cluster keeps its state beside the database: a restart brings back
       // every learner's namespace, and the kubeconfigs they downloaded keep working.
-      embedded: { startOptions: { stateFile: embeddedStateFile(config.dataDir) } },
+      // Each embedded pool member has its own state file.
+      embeddedFor: (member) => ({ startOptions: { stateFile: embeddedStateFile(config.dataDir, member) } }),
       onError: (message) => process.stderr.write(`${message}\n`),
     }).catch((error: unknown) => {
       throw error instanceof ClusterUnavailableError ? new CliError(error.message, 1, { cause: error }) : error;
@@ -75,6 +76,7 @@ async function serveLocked(config: Config, catalog: Catalog, lock: DataDirLock, 
         cluster: platform.cluster.mode,
         apiServer: platform.cluster.client.server.url,
         reconciled: platform.reconciled,
+        clusters: platform.pool.members.map((m) => `${m.name} (${m.mode}, ${m.capacity})`),
       },
       'kubelab starting',
     );

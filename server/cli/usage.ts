@@ -25,6 +25,11 @@ Commands:
                                the whole server (USER must be an admin)
   api-keys list                every service API key (never the secret)
   api-keys revoke KEY_ID       revoke a service API key; it stops working at once
+  clusters [list]              the cluster pool: capacity, used, warm, cordoned
+                               (health: GET /api/v1/admin/clusters or /readyz)
+  clusters cordon NAME         take no new environments on that cluster
+  clusters uncordon NAME       take new environments there again
+                               (drain: POST /api/v1/admin/clusters/NAME/drain)
   sim [...]                    run the embedded cluster on its own
   grade EXERCISE [...]         grade a namespace once (exit 0 passed, 1 failed, 2 error)
   help                         show this help

@@ -10,7 +10,7 @@ export class ClusterUnavailableError extends Error {
   override readonly name = 'ClusterUnavailableError';
 }
 
-export type ClusterConnectConfig = { mode: 'embedded' } | { mode: 'kubeconfig'; kubeconfig: string };
+export type ClusterConnectConfig = { mode: 'embedded' } | { mode: 'kubeconfig'; kubeconfig: string; context?: string };
 
 export interface ConnectedCluster {
   readonly client: ClusterClient;
@@ -31,6 +31,13 @@ export interface EmbeddedOptions {
 export async function connectCluster(config: ClusterConnectConfig, options: EmbeddedOptions = {}): Promise<ConnectedCluster> {
   if (config.mode === 'kubeconfig') {
     const kc = kubeConfigFromFile(config.kubeconfig);
+    if (config.context !== undefined) {
+      // A pool member may name one context of a kubeconfig that holds several clusters.
+      if (!kc.getContexts().some((c) => c.name === config.context)) {
+        throw new ClusterUnavailableError(`${config.kubeconfig}: no context named "${config.context}"`);
+      }
+      kc.setCurrentContext(config.context);
+    }
     return { client: new KubeClusterClient(kc), mode: 'kubeconfig', kubeconfig: kc.exportConfig(), close: async () => {} };
   }
   // Imported lazily: a server pointed at a real cluster never loads the simulator.

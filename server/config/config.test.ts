@@ -19,6 +19,7 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe('loadConfig', () => {
   it('has sane defaults for an empty environment', () => {
     expect(loadConfig({}, { cwd })).toEqual({
+      warmEnvironments: {},
       port: 8080,
       host: '127.0.0.1',
       dataDir: '/srv/kubelab/data',
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
       { cwd },
     );
     expect(config).toEqual({
+      warmEnvironments: {},
       port: 9000,
       host: '0.0.0.0',
       dataDir: path.resolve(cwd, 'var/db'),

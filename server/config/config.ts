@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { packagePath } from '../paths/package-root.ts';
 import { parseDuration } from './duration.ts';
+import { PoolConfigError, readPoolConfig, type PoolMemberConfig } from '../cluster/pool/config.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -16,6 +17,13 @@ export interface Config {
   /** Absolute directory holding the SQLite database. */
   readonly dataDir: string;
   readonly cluster: ClusterConfig;
+  /**
+   * The cluster pool from KUBELAB_CLUSTERS, or undefined: then `cluster` alone is a
+   * pool of one (server/cluster/pool/config.ts singleMemberPool).
+   */
+  readonly clusters: readonly PoolMemberConfig[] | undefined;
+  /** Warm environments to keep ready per exercise id (KUBELAB_WARM_ENVIRONMENTS); empty when off. */
+  readonly warmEnvironments: Readonly<Record<string, number>>;
   /** Base URL learners and LMSs reach, without a trailing slash. */
   readonly publicUrl: string;
   readonly gradingConcurrency: number;
@@ -149,12 +157,29 @@ const flag = raw.transform((v, ctx) => {
   return z.NEVER;
 });
 
+// "exercise-a=3,exercise-b=2": how many namespaces to keep provisioned ahead per exercise.
+const warmCounts = raw.transform((v, ctx): Record<string, number> => {
+  if (v === undefined) return {};
+  const counts: Record<string, number> = {};
+  for (const part of v.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(\d{1,4})$/.exec(part);
+    if (!match?.[1] || match[3] === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected exercise-id=count pairs separated by commas, got ${shown(part)}` });
+      return z.NEVER;
+    }
+    counts[match[1]] = Number(match[3]);
+  }
+  return counts;
+});
+
 const EnvSchema = z.object({
   PORT: integer(8080, 0, 65535),
   HOST: host,
   KUBELAB_DATA_DIR: raw,
   KUBELAB_CLUSTER: oneOf(['embedded', 'kubeconfig'], 'embedded'),
   KUBECONFIG: raw,
+  KUBELAB_CLUSTERS: raw,
+  KUBELAB_WARM_ENVIRONMENTS: warmCounts,
   KUBELAB_PUBLIC_URL: url,
   KUBELAB_GRADING_CONCURRENCY: integer(4, 1, 64),
   KUBELAB_NAMESPACE_TTL: duration('2h'),
@@ -203,6 +228,15 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       message: `must not exceed KUBELAB_MAX_ENVIRONMENTS (${e.KUBELAB_MAX_ENVIRONMENTS}), got ${e.KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER}`,
     });
   }
+  let clusters: PoolMemberConfig[] | undefined;
+  if (e.KUBELAB_CLUSTERS !== undefined) {
+    try {
+      clusters = readPoolConfig(path.resolve(cwd, e.KUBELAB_CLUSTERS));
+    } catch (err) {
+      if (!(err instanceof PoolConfigError)) throw err;
+      problems.push({ variable: 'KUBELAB_CLUSTERS', message: err.message });
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const cluster: ClusterConfig =
@@ -216,6 +250,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     host: e.HOST,
     dataDir: path.resolve(cwd, e.KUBELAB_DATA_DIR ?? 'data'),
     cluster,
+    clusters,
+    warmEnvironments: e.KUBELAB_WARM_ENVIRONMENTS,
     publicUrl: e.KUBELAB_PUBLIC_URL ?? `http://${hostInUrl}:${e.PORT}`,
     gradingConcurrency: e.KUBELAB_GRADING_CONCURRENCY,
     namespaceTtlMs: e.KUBELAB_NAMESPACE_TTL,

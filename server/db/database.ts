@@ -8,6 +8,7 @@ import { AuditRepo } from './audit.ts';
 import { CheckResultsRepo } from './checkResults.ts';
 import { ClassesRepo } from './classes.ts';
 import { ClassResultsRepo } from './class-results.ts';
+import { ClusterPoolRepo } from './cluster-pool.ts';
 import { EnvironmentsRepo } from './environments.ts';
 import { IdempotencyRepo } from './idempotency.ts';
 import { InstallationRepo } from './installation.ts';
@@ -38,6 +39,8 @@ export interface Db {
   readonly installation: InstallationRepo;
   readonly apiKeys: ApiKeysRepo;
   readonly idempotency: IdempotencyRepo;
+  /** Cluster pool state: cordoned members and warm environments. */
+  readonly clusterPool: ClusterPoolRepo;
   /** Runs `fn` in one IMMEDIATE transaction (all or nothing). */
   transaction<T>(fn: () => T): T;
   /** true when the database answers a query (readiness). */
@@ -82,6 +85,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     installation: new InstallationRepo(sqlite),
     apiKeys: new ApiKeysRepo(sqlite, { now, randomBytes }),
     idempotency: new IdempotencyRepo(sqlite, now),
+    clusterPool: new ClusterPoolRepo(sqlite, now),
     transaction: (fn) => sqlite.transaction(fn).immediate(),
     ping: () => sqlite.open && ping.get() !== undefined,
     sqlite,
@@ -98,6 +102,7 @@ export function databaseFile(dataDir: string): string {
 }
 
 /** The embedded cluster's own SQLite file (its etcd), beside kubelab's database. */
-export function embeddedStateFile(dataDir: string): string {
-  return path.join(dataDir, 'embedded-cluster.db');
+export function embeddedStateFile(dataDir: string, member = 'default'): string {
+  // The pool of one keeps the name it had before pools; other embedded members get their own file.
+  return path.join(dataDir, member === 'default' ? 'embedded-cluster.db' : `embedded-cluster-${member}.db`);
 }

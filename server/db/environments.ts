@@ -12,6 +12,8 @@ export const EnvironmentRow = z.object({
   user_id: id,
   exercise_id: z.string().min(1),
   namespace: z.string().min(1),
+  /** The cluster pool member the namespace lives on. */
+  cluster: z.string().min(1),
   status: EnvironmentStatus,
   error: z.string().nullable(),
   created_at: timestamp,
@@ -24,6 +26,7 @@ const parseEnvironment = EnvironmentRow.transform((r) => ({
   userId: r.user_id,
   exerciseId: r.exercise_id,
   namespace: r.namespace,
+  cluster: r.cluster,
   status: r.status,
   error: r.error,
   createdAt: r.created_at,
@@ -37,7 +40,12 @@ export interface NewEnvironment {
   readonly exerciseId: string;
   readonly namespace: string;
   readonly expiresAt: number;
+  /** The pool member; default 'default' (the pool of one). */
+  readonly cluster?: string;
 }
+
+/** The member name of a pool of one, and of every environment made before pools. */
+export const DEFAULT_CLUSTER = 'default';
 
 // Environments that still hold (or may hold) a namespace count against quotas.
 const LIVE = `status IN ('provisioning', 'ready', 'failed', 'deleting')`;
@@ -55,12 +63,16 @@ export class EnvironmentsRepo {
   readonly #expired: Database.Statement;
   readonly #setStatus: Database.Statement;
   readonly #extend: Database.Statement;
+  readonly #countLiveByCluster: Database.Statement;
+  readonly #liveOnCluster: Database.Statement;
+  readonly #latestClusterOf: Database.Statement;
+  readonly #moveTo: Database.Statement;
 
   constructor(sqlite: Database.Database, now: () => number) {
     this.#now = now;
     this.#insert = sqlite.prepare(
-      `INSERT INTO environments (user_id, exercise_id, namespace, status, created_at, updated_at, expires_at)
-       VALUES (@userId, @exerciseId, @namespace, 'provisioning', @now, @now, @expiresAt) RETURNING *`,
+      `INSERT INTO environments (user_id, exercise_id, namespace, cluster, status, created_at, updated_at, expires_at)
+       VALUES (@userId, @exerciseId, @namespace, @cluster, 'provisioning', @now, @now, @expiresAt) RETURNING *`,
     );
     this.#byId = sqlite.prepare('SELECT * FROM environments WHERE id = ?');
     this.#byNamespace = sqlite.prepare('SELECT * FROM environments WHERE namespace = ?');
@@ -80,10 +92,30 @@ export class EnvironmentsRepo {
     this.#extend = sqlite.prepare(
       'UPDATE environments SET expires_at = @expiresAt, updated_at = @now WHERE id = @id RETURNING *',
     );
+    this.#countLiveByCluster = sqlite.prepare(`SELECT cluster, count(*) AS n FROM environments WHERE ${LIVE} GROUP BY cluster`);
+    this.#liveOnCluster = sqlite.prepare(`SELECT * FROM environments WHERE cluster = ? AND ${LIVE} ORDER BY id`);
+    this.#moveTo = sqlite.prepare('UPDATE environments SET cluster = @cluster, updated_at = @now WHERE id = @id RETURNING *');
+    this.#latestClusterOf = sqlite.prepare('SELECT cluster FROM environments WHERE user_id = ? ORDER BY id DESC LIMIT 1');
+  }
+
+  /** Live environments per pool member (placement, status). */
+  countLiveByCluster(): Map<string, number> {
+    return new Map(ClusterCountRow.array().parse(this.#countLiveByCluster.all()).map((r) => [r.cluster, r.n]));
+  }
+
+  /** Every not-deleted environment on one member (reconcile, drain). */
+  listLiveOnCluster(cluster: string): Environment[] {
+    return this.#liveOnCluster.all(cluster).map((row) => parseEnvironment.parse(row));
+  }
+
+  /** The member of the learner's most recent environment, deleted or not: later ones stay there when it has room. */
+  latestClusterOf(userId: number): string | undefined {
+    const row = this.#latestClusterOf.get(userId);
+    return row === undefined ? undefined : z.object({ cluster: z.string() }).parse(row).cluster;
   }
 
   create(env: NewEnvironment): Environment {
-    return parseEnvironment.parse(this.#insert.get({ ...env, now: this.#now() }));
+    return parseEnvironment.parse(this.#insert.get({ ...env, cluster: env.cluster ?? DEFAULT_CLUSTER, now: this.#now() }));
   }
 
   select(environmentId: number): Environment {
@@ -143,6 +175,13 @@ export class EnvironmentsRepo {
     return parseEnvironment.parse(row);
   }
 
+  /** Re-place a row whose namespace is gone (recreated after delete) on another member. */
+  moveTo(environmentId: number, cluster: string): Environment {
+    const row = this.#moveTo.get({ id: environmentId, cluster, now: this.#now() });
+    if (row === undefined) throw new NotFoundError('environment', environmentId);
+    return parseEnvironment.parse(row);
+  }
+
   extend(environmentId: number, expiresAt: number): Environment {
     const row = this.#extend.get({ id: environmentId, expiresAt, now: this.#now() });
     if (row === undefined) throw new NotFoundError('environment', environmentId);
@@ -151,3 +190,4 @@ export class EnvironmentsRepo {
 }
 
 const CountRow = z.object({ n: z.number().int().nonnegative() });
+const ClusterCountRow = z.object({ cluster: z.string(), n: z.number().int().nonnegative() });

@@ -176,6 +176,8 @@ describe('environments', () => {
       userId: alice.id,
       exerciseId: 'clusterip-basics',
       namespace: 'klb-a1',
+      // Without a pool, the pool of one's member.
+      cluster: 'default',
       status: 'provisioning',
       error: null,
       createdAt: clock,

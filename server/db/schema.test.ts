@@ -11,6 +11,7 @@ import { AuditRow } from './audit.ts';
 import { CheckResultRow } from './checkResults.ts';
 import { openDatabase, type Db } from './database.ts';
 import { EnvironmentRow } from './environments.ts';
+import { ClusterCordonRow, WarmEnvironmentRow } from './cluster-pool.ts';
 import { InstallationRow } from './installation.ts';
 import { migrate, readMigrations } from './migrate.ts';
 import { ClassMemberRow, ClassRow } from './classes.ts';
@@ -37,6 +38,8 @@ const TABLES: Record<string, z.ZodObject> = {
   webhook_endpoints: WebhookEndpointRow,
   webhook_deliveries: WebhookDeliveryRow,
   webhook_delivery_attempts: WebhookDeliveryAttemptRow,
+  cluster_cordons: ClusterCordonRow,
+  warm_environments: WarmEnvironmentRow,
 };
 
 const ColumnInfo = z.object({ name: z.string(), type: z.string(), notnull: z.number(), pk: z.number() });

@@ -1,6 +1,8 @@
 // Learner environments: one namespace per (learner, exercise), its lifecycle and the
 // SQLite record that mirrors it. All work for one learner runs under one in-process
 // lock; the cluster's AlreadyExists and the table's UNIQUE namespace guard the rest.
+// Each environment lives on one member of the cluster pool (its row says which); every
+// cluster call goes to that member, and a member that is down fails only its own learners.
 import { ClusterUnavailableError, KubernetesError } from '../cluster/errors.ts';
 import type { ClusterClient, KubeObject, ServerInfo } from '../cluster/types.ts';
 import type { Db } from '../db/index.ts';
@@ -21,7 +23,9 @@ import { parseManifests } from './manifest-input.ts';
 import type { ResourceLimits } from './manifests.ts';
 import { namespaceFor, ownerHash } from './naming.ts';
 import { deleteEnvironment, ensureNodeReaderRole, labelExpiry, provisionEnvironment, ProvisioningError, waitForNamespaceGone, type Waiting } from './provision.ts';
-import type { Environment } from '../db/environments.ts';
+import { DEFAULT_CLUSTER, type Environment } from '../db/environments.ts';
+import { ClusterPool, type PoolMember } from '../cluster/pool/pool.ts';
+import type { WarmHandover } from './warm.ts';
 
 /** What provisioning needs from an exercise (the catalog's Exercise fits). */
 export interface ExerciseSetup {
@@ -31,7 +35,9 @@ export interface ExerciseSetup {
 
 export interface EnvironmentServiceOptions {
   db: Db;
-  cluster: ClusterClient;
+  /** The pool of clusters environments are placed on; or `cluster` alone, a pool of one. */
+  pool?: ClusterPool;
+  cluster?: ClusterClient;
   exercise: (id: string) => ExerciseSetup | undefined;
   now: () => number;
   ttlMs: number;
@@ -50,6 +56,8 @@ export interface EnvironmentServiceOptions {
    * (kubelab in docker compose uses kind's internal address; learners use the host's).
    */
   learnerServer?: ServerInfo;
+  /** Hands a warm (provisioned ahead) namespace to a learner on Start, when one is ready. */
+  warm?: WarmHandover;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -58,10 +66,40 @@ export class EnvironmentService {
   private readonly lock = new KeyedLock();
   private readonly waiting: Waiting;
   private readonly learnerClients = new Map<string, { client: ClusterClient; validUntil: number }>();
-  private nodeReaderReady = false;
+  private readonly nodeReaderReady = new Set<string>();
+  readonly pool: ClusterPool;
 
   constructor(private readonly o: EnvironmentServiceOptions) {
     this.waiting = { sleep: o.sleep ?? realSleep, maxPolls: o.maxPolls ?? 120 };
+    if (o.pool) {
+      this.pool = o.pool;
+    } else {
+      if (!o.cluster) throw new Error('EnvironmentService needs a pool or a cluster');
+      const single: PoolMember = {
+        name: DEFAULT_CLUSTER,
+        mode: 'kubeconfig',
+        capacity: o.maxEnvironments,
+        weight: 1,
+        client: o.cluster,
+        kubeconfig: '',
+        learnerServer: o.learnerServer ?? o.cluster.server,
+      };
+      this.pool = new ClusterPool([single], { db: o.db, now: o.now });
+    }
+  }
+
+  /**
+   * Run cluster work on the environment's member. A member known to be down fails at
+   * once with the plain 503; a call that finds it unreachable counts towards marking it so.
+   */
+  private async on<T>(cluster: string, fn: (member: PoolMember) => Promise<T>): Promise<T> {
+    const member = this.pool.require(cluster);
+    try {
+      return await fn(member);
+    } catch (err) {
+      if (err instanceof ClusterUnavailableError) this.pool.reportUnreachable(cluster, err.message);
+      throw err;
+    }
   }
 
   private get repo() {
@@ -118,13 +156,52 @@ export class EnvironmentService {
       if (existing?.status === 'ready') return { environment: existing, created: false };
       if (existing?.status === 'deleting') {
         // A delete that timed out earlier: finish it, so the row no longer counts as live.
-        await deleteEnvironment(this.o.cluster, namespace);
-        await waitForNamespaceGone(this.o.cluster, namespace, this.waiting);
+        await this.on(existing.cluster, async ({ client }) => {
+          await deleteEnvironment(client, namespace);
+          await waitForNamespaceGone(client, namespace, this.waiting);
+        });
         this.repo.setStatus(existing.id, 'deleted');
+      }
+      if (this.o.warm && existing?.status !== 'failed') {
+        const handed = await this.fromWarm(userId, exerciseId);
+        if (handed) return { environment: handed, created: true };
       }
       const { env, created } = this.claim(userId, exerciseId, namespace, this.repo.selectOptionalByNamespace(namespace));
       return { environment: await this.provision(env, exercise), created };
     });
+  }
+
+  private checkLimits(userId: number): void {
+    if (this.repo.countLiveForUser(userId) >= this.o.maxEnvironmentsPerLearner) throw new LearnerLimitError(this.o.maxEnvironmentsPerLearner);
+    if (this.repo.countLive() >= this.o.maxEnvironments) throw new CapacityError(this.o.maxEnvironments);
+  }
+
+  /**
+   * Start from a warm namespace when one is ready: take it and record the learner's
+   * environment in one transaction (no two learners get the same one), then hand it
+   * over on the cluster. A handover that fails deletes the namespace and returns
+   * undefined, so Start falls back to provisioning from scratch.
+   */
+  private async fromWarm(userId: number, exerciseId: string): Promise<Environment | undefined> {
+    const warm = this.o.warm!;
+    const expiresAt = this.o.now() + this.ttl(userId, exerciseId);
+    const taken = this.o.db.transaction(() => {
+      this.checkLimits(userId);
+      const slot = warm.take(exerciseId, this.repo.latestClusterOf(userId));
+      return slot && this.repo.create({ userId, exerciseId, namespace: slot.namespace, cluster: slot.cluster, expiresAt });
+    });
+    if (!taken) return undefined;
+    try {
+      await this.on(taken.cluster, ({ client }) => warm.handover(client, taken.namespace, ownerHash(userId), expiresAt));
+      return this.repo.setStatus(taken.id, 'ready');
+    } catch {
+      // The namespace may still carry the warm owner label: unusable for this learner.
+      await this.teardown(taken).catch(() => undefined);
+      if (this.repo.selectOptional(taken.id)?.status !== 'deleted') this.repo.setStatus(taken.id, 'deleted');
+      return undefined;
+    } finally {
+      warm.taken();
+    }
   }
 
   /** Limits and the row in one transaction, so concurrent learners cannot overshoot the total. */
@@ -133,26 +210,28 @@ export class EnvironmentService {
     return this.o.db.transaction(() => {
       const current = this.repo.selectOptionalByNamespace(namespace) ?? existing;
       if (current && current.status !== 'deleted' && current.status !== 'deleting') return { env: current, created: false };
-      if (this.repo.countLiveForUser(userId) >= this.o.maxEnvironmentsPerLearner) throw new LearnerLimitError(this.o.maxEnvironmentsPerLearner);
-      if (this.repo.countLive() >= this.o.maxEnvironments) throw new CapacityError(this.o.maxEnvironments);
+      this.checkLimits(userId);
+      // The learner's member when it has room, else the emptiest; a full pool is a 429.
+      const cluster = this.pool.place(this.repo.latestClusterOf(userId)).name;
       if (current) {
-        // Same learner and exercise as before: the namespace name is the same, so the row is reused.
+        // Same learner and exercise as before: the namespace name is the same, so the row is
+        // reused (on whichever member has room now: the old namespace is gone).
         this.repo.extend(current.id, expiresAt);
+        this.repo.moveTo(current.id, cluster);
         return { env: this.repo.setStatus(current.id, 'provisioning'), created: true };
       }
-      return { env: this.repo.create({ userId, exerciseId, namespace, expiresAt }), created: true };
+      return { env: this.repo.create({ userId, exerciseId, namespace, expiresAt, cluster }), created: true };
     });
   }
 
   private async provision(env: Environment, exercise: ExerciseSetup): Promise<Environment> {
     if (env.status !== 'provisioning') env = this.repo.setStatus(env.id, 'provisioning');
     try {
-      if (!this.nodeReaderReady) {
-        await ensureNodeReaderRole(this.o.cluster);
-        this.nodeReaderReady = true;
-      }
       const spec = { namespace: env.namespace, ownerHash: ownerHash(env.userId), exerciseId: env.exerciseId, expiresAt: env.expiresAt, ...(this.o.limits ? { limits: this.o.limits } : {}) };
-      await provisionEnvironment(this.o.cluster, spec, exercise.setup.map((m) => m.object as KubeObject), this.waiting);
+      await this.on(env.cluster, async (member) => {
+        await this.ensureNodeReader(member);
+        await provisionEnvironment(member.client, spec, exercise.setup.map((m) => m.object as KubeObject), this.waiting);
+      });
       return this.repo.setStatus(env.id, 'ready');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -164,12 +243,21 @@ export class EnvironmentService {
     }
   }
 
+  /** The shared node-reader ClusterRole, once per member. */
+  async ensureNodeReader(member: PoolMember): Promise<void> {
+    if (this.nodeReaderReady.has(member.name)) return;
+    await ensureNodeReaderRole(member.client);
+    this.nodeReaderReady.add(member.name);
+  }
+
   /** A kubeconfig for the learner's ServiceAccount, valid until the environment expires. */
   async kubeconfig(userId: number, exerciseId: string): Promise<{ kubeconfig: string; environment: Environment }> {
     this.exerciseOf(exerciseId);
     const env = this.requireReady(userId, exerciseId);
-    const { token } = await this.o.cluster.createToken(env.namespace, LEARNER_SERVICE_ACCOUNT, tokenSecondsUntil(env.expiresAt, this.o.now()));
-    return { kubeconfig: learnerKubeconfig({ server: this.o.learnerServer ?? this.o.cluster.server, namespace: env.namespace, token }), environment: env };
+    return this.on(env.cluster, async (member) => {
+      const { token } = await member.client.createToken(env.namespace, LEARNER_SERVICE_ACCOUNT, tokenSecondsUntil(env.expiresAt, this.o.now()));
+      return { kubeconfig: learnerKubeconfig({ server: member.learnerServer, namespace: env.namespace, token }), environment: env };
+    });
   }
 
   /**
@@ -180,8 +268,10 @@ export class EnvironmentService {
   async watchKubeconfig(userId: number, exerciseId: string): Promise<{ namespace: string; kubeconfig: string; validForMs: number }> {
     this.exerciseOf(exerciseId);
     const env = this.requireReady(userId, exerciseId);
-    const { token } = await this.o.cluster.createToken(env.namespace, LEARNER_SERVICE_ACCOUNT, MIN_TOKEN_SECONDS);
-    return { namespace: env.namespace, kubeconfig: learnerKubeconfig({ server: this.o.cluster.server, namespace: env.namespace, token }), validForMs: (MIN_TOKEN_SECONDS - 60) * 1000 };
+    return this.on(env.cluster, async (member) => {
+      const { token } = await member.client.createToken(env.namespace, LEARNER_SERVICE_ACCOUNT, MIN_TOKEN_SECONDS);
+      return { namespace: env.namespace, kubeconfig: learnerKubeconfig({ server: member.client.server, namespace: env.namespace, token }), validForMs: (MIN_TOKEN_SECONDS - 60) * 1000 };
+    });
   }
 
   /** Delete the namespace, wait until it is gone, and build it again from scratch. */
@@ -190,11 +280,14 @@ export class EnvironmentService {
     return this.forLearner(userId, async () => {
       const env = this.require(userId, exerciseId);
       if (env.status === 'deleting') throw new EnvironmentNotReadyError(env.status);
+      this.pool.require(env.cluster);
       this.learnerClients.delete(env.namespace);
       const provisioning = this.repo.setStatus(env.id, 'provisioning');
       try {
-        await deleteEnvironment(this.o.cluster, env.namespace);
-        await waitForNamespaceGone(this.o.cluster, env.namespace, this.waiting);
+        await this.on(env.cluster, async ({ client }) => {
+          await deleteEnvironment(client, env.namespace);
+          await waitForNamespaceGone(client, env.namespace, this.waiting);
+        });
       } catch (err) {
         this.repo.setStatus(env.id, 'failed', `reset: ${err instanceof Error ? err.message : String(err)}`);
         throw err;
@@ -209,7 +302,7 @@ export class EnvironmentService {
     return this.forLearner(userId, async () => {
       const env = this.requireReady(userId, exerciseId);
       const expiresAt = this.o.now() + this.ttl(userId, exerciseId);
-      await labelExpiry(this.o.cluster, env.namespace, expiresAt);
+      await this.on(env.cluster, ({ client }) => labelExpiry(client, env.namespace, expiresAt));
       this.repo.extend(env.id, expiresAt);
       return this.kubeconfig(userId, exerciseId);
     });
@@ -222,10 +315,13 @@ export class EnvironmentService {
 
   /** Mark deleting, delete, wait, mark deleted. A timeout leaves it deleting for reconcile to finish. */
   private async teardown(env: Environment): Promise<Environment> {
+    this.pool.require(env.cluster);
     this.learnerClients.delete(env.namespace);
     this.repo.setStatus(env.id, 'deleting');
-    await deleteEnvironment(this.o.cluster, env.namespace);
-    await waitForNamespaceGone(this.o.cluster, env.namespace, this.waiting);
+    await this.on(env.cluster, async ({ client }) => {
+      await deleteEnvironment(client, env.namespace);
+      await waitForNamespaceGone(client, env.namespace, this.waiting);
+    });
     return this.repo.setStatus(env.id, 'deleted');
   }
 
@@ -247,8 +343,10 @@ export class EnvironmentService {
     const now = this.o.now();
     const cached = this.learnerClients.get(env.namespace);
     if (cached && cached.validUntil > now) return cached.client;
-    const { token } = await this.o.cluster.createToken(env.namespace, LEARNER_SERVICE_ACCOUNT, MIN_TOKEN_SECONDS);
-    const client = this.o.cluster.withToken(token);
+    const client = await this.on(env.cluster, async (member) => {
+      const { token } = await member.client.createToken(env.namespace, LEARNER_SERVICE_ACCOUNT, MIN_TOKEN_SECONDS);
+      return member.client.withToken(token);
+    });
     // Renew well before the token's own expiry.
     this.learnerClients.set(env.namespace, { client, validUntil: now + (MIN_TOKEN_SECONDS - 120) * 1000 });
     return client;
@@ -283,8 +381,41 @@ export class EnvironmentService {
     return this.forLearner(userId, fn);
   }
 
-  get cluster(): ClusterClient {
-    return this.o.cluster;
+  /**
+   * Drain a member: cordon it (no new environments), then delete every environment on
+   * it. Learners whose lab was there get a fresh one on another member at their next
+   * Start. One that cannot be deleted now stays listed in `failed`; run drain again.
+   */
+  async drain(cluster: string): Promise<{ deleted: string[]; failed: { namespace: string; error: string }[] }> {
+    this.pool.cordon(cluster);
+    const deleted: string[] = [];
+    const failed: { namespace: string; error: string }[] = [];
+    for (const candidate of this.repo.listLiveOnCluster(cluster)) {
+      try {
+        await this.forLearner(candidate.userId, async () => {
+          const env = this.repo.selectOptional(candidate.id);
+          if (!env || env.status === 'deleted' || env.cluster !== cluster) return;
+          await this.teardown(env);
+          deleted.push(env.namespace);
+        });
+      } catch (err) {
+        failed.push({ namespace: candidate.namespace, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    // Warm namespaces there too: they hold slots and would be handed to learners.
+    for (const warm of this.o.db.clusterPool.listWarmOnCluster(cluster)) {
+      try {
+        await this.on(cluster, async ({ client }) => {
+          await deleteEnvironment(client, warm.namespace);
+          await waitForNamespaceGone(client, warm.namespace, this.waiting);
+        });
+        this.o.db.clusterPool.removeWarm(warm.id);
+        deleted.push(warm.namespace);
+      } catch (err) {
+        failed.push({ namespace: warm.namespace, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return { deleted, failed };
   }
 
   get waitingOptions(): Waiting {

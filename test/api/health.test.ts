@@ -21,7 +21,9 @@ describe('health', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: 'ready',
-      checks: { database: 'ok', catalog: `${t.catalog.exercises.length} exercises` },
+      checks: { database: 'ok', catalog: `${t.catalog.exercises.length} exercises`, clusters: '1 of 1 answering' },
+      // Without KUBELAB_CLUSTERS the single cluster is a pool of one named "default".
+      clusters: [expect.objectContaining({ name: 'default', mode: 'embedded', capacity: t.config.maxEnvironments, used: 0, healthy: true, cordoned: false })],
     });
   });
 

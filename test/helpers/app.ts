@@ -50,6 +50,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       embedded: { startOptions: { seed: options.seed ?? 1 } },
       timing: SIM_TIMING,
       reaperScheduler: { every: () => () => undefined },
+      // Nor does the cluster pool's health probe: tests call platform.pool.probe().
+      healthScheduler: { every: () => () => undefined },
     });
     const app = await buildApp({ config, db, catalog, now, platform, ...(options.logStream ? { logStream: options.logStream } : {}) });
     const started = platform;

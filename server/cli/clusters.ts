@@ -1,0 +1,45 @@
+// `kubelab clusters [list|cordon NAME|uncordon NAME]`: the cluster pool from the data
+// directory, without starting a server or touching a cluster. Cordons live in SQLite and
+// placement reads them on every Start, so a running server obeys them at once. Health
+// needs the clusters themselves: the running server reports it (admin API, /readyz).
+import { mkdirSync } from 'node:fs';
+import { singleMemberPool } from '../cluster/pool/config.ts';
+import { loadConfig } from '../config/config.ts';
+import { databaseFile, openDatabase } from '../db/database.ts';
+import type { Command } from './args.ts';
+import { CliError } from './errors.ts';
+import type { Io } from './io.ts';
+
+type ClustersCommand = Extract<Command, { name: 'clusters list' | 'clusters cordon' | 'clusters uncordon' }>;
+
+export async function runClustersCommand(io: Io, command: ClustersCommand): Promise<number> {
+  const config = loadConfig(io.env, { cwd: io.cwd });
+  const members = config.clusters ?? singleMemberPool(config.cluster, config.maxEnvironments);
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = openDatabase(databaseFile(config.dataDir));
+  try {
+    if (command.name !== 'clusters list') {
+      if (!members.some((m) => m.name === command.cluster)) {
+        throw new CliError(`no cluster named "${command.cluster}" in the pool (${members.map((m) => m.name).join(', ')})`, 1);
+      }
+      if (command.name === 'clusters cordon') db.clusterPool.cordon(command.cluster);
+      else db.clusterPool.uncordon(command.cluster);
+      db.audit.record({ actorUserId: null, action: command.name.replace(' ', '.'), target: `cluster:${command.cluster}`, details: { via: 'cli' } });
+      io.err(`cluster ${command.cluster} ${command.name === 'clusters cordon' ? 'cordoned: no new environments go there' : 'uncordoned: it takes new environments again'}\n`);
+      return 0;
+    }
+    const live = db.environments.countLiveByCluster();
+    const warm = db.clusterPool.countWarmByCluster();
+    const cordoned = db.clusterPool.cordoned();
+    const rows = members.map((m) => {
+      const used = (live.get(m.name) ?? 0) + (warm.get(m.name) ?? 0);
+      return [m.name, m.connect.mode, String(m.capacity), String(m.weight), String(used), String(warm.get(m.name) ?? 0), cordoned.has(m.name) ? 'yes' : 'no'];
+    });
+    const header = ['NAME', 'MODE', 'CAPACITY', 'WEIGHT', 'USED', 'WARM', 'CORDONED'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    for (const r of [header, ...rows]) io.out(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
