@@ -16,6 +16,7 @@ import { effectiveUser } from './impersonate.ts';
 import { serveNonResource, type NonResourceState } from './nonresource.ts';
 import { buildOpenApi } from './openapi.ts';
 import { dispatch, verbFor } from './dispatch.ts';
+import { upgradePortForward } from './portforward/upgrade.ts';
 import { parseRoute, requestUrl, type Route } from './route.ts';
 import { execRequest, isWebSocketUpgrade, refuseUpgrade, RefusalMemo, requirePodIO, spdyRefusal } from './streams.ts';
 
@@ -111,6 +112,13 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
       if (!authenticated) throw unauthorized();
       const user = effectiveUser(deps.auth, authenticated, req, url.pathname);
       const route = parseRoute(url.pathname);
+      if (route.type === 'resource' && route.resource.key === 'pods' && route.subresource === 'portforward' && route.name) {
+        // Both the WebSocket GET and the SPDY POST need `create pods/portforward`, as the real server checks.
+        authorizeOrThrow(user, attributesFor(route, 'create', url.pathname));
+        const pod = deps.store.get('pods', route.namespace, route.name);
+        if (!pod) throw new StatusError(404, 'NotFound', `pods "${route.name}" not found`, { name: route.name, kind: 'pods' });
+        return upgradePortForward({ podIO: deps.podIO, pod, req, socket, head, track });
+      }
       if (route.type !== 'resource' || route.resource.key !== 'pods' || route.subresource !== 'exec' || !route.name) {
         throw new StatusError(400, 'BadRequest', `upgrade requests are served only for pods/exec (got ${url.pathname})`);
       }
