@@ -11,6 +11,7 @@ import { syntaxMessage } from './messages.ts';
 import { Parser } from './parser.ts';
 import { coreBuiltins } from '../commands/coreutils.ts';
 import { echo } from './echo.ts';
+import { openDevTcp, parseDevTcp } from '../net/devtcp.ts';
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -190,6 +191,19 @@ export class Shell {
     let { out, err, stdin } = io;
     for (const r of redirects) {
       const target = (yield* this.expandWord(r.target, false)).join(' ');
+      const dev = this.flavor === 'bash' && r.op !== '>&' ? parseDevTcp(target) : undefined;
+      if (dev) {
+        const opened = yield* openDevTcp(this.ctx, target, dev);
+        if (!opened.ok) {
+          for (const m of opened.messages) err(`${this.name}: ${m}\n`);
+          return undefined;
+        }
+        if (r.op === '<') stdin = new BufferedStdin(emptyStdin);
+        else if (r.op === '&>') out = err = opened.write;
+        else if (r.fd === 2) err = opened.write;
+        else out = opened.write;
+        continue;
+      }
       const sink = (append: boolean): ((s: string) => void) => this.fileSink(target, append, out, err);
       if (r.op === '>' || r.op === '>>') {
         if (r.fd === 2) err = sink(r.op === '>>');
