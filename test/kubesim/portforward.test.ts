@@ -66,8 +66,8 @@ interface Forward {
 }
 
 /** Start `kubectl port-forward <target> :<remote>` and wait for its "Forwarding from" line. */
-async function portForward(target: string, remote: string): Promise<Forward> {
-  const proc = execa('kubectl', ['--kubeconfig', join(k.dir, 'kubeconfig'), '--cache-dir', join(k.dir, 'cache'), '-n', 'pf', 'port-forward', target, `:${remote}`], { reject: false });
+async function portForward(target: string, remote: string, as: Kubectl = k): Promise<Forward> {
+  const proc = execa('kubectl', ['--kubeconfig', join(as.dir, 'kubeconfig'), '--cache-dir', join(as.dir, 'cache'), '-n', 'pf', 'port-forward', target, `:${remote}`], { reject: false });
   let out = '';
   let err = '';
   proc.stderr?.on('data', (c: Buffer) => { err += c.toString(); });
@@ -136,5 +136,21 @@ describe('kubectl port-forward', () => {
     // klog quotes the message (err="..."): compare it unescaped.
     expect(f.stderr().replaceAll('\\"', '"')).toMatch(/an error occurred forwarding \d+ -> 9999: error forwarding port 9999 to pod [0-9a-f]{64}, uid : failed to execute portforward in network namespace "\/var\/run\/netns\/cni-[0-9a-f-]+": failed to connect to localhost:9999 inside namespace "[0-9a-f]{64}", IPv4: dial tcp4 127\.0\.0\.1:9999: connect: connection refused/);
     expect(f.stderr()).toContain('error: lost connection to pod');
+  });
+
+  it('needs create pods/portforward: reading Pods is not enough, the learner-style grant is', async () => {
+    await k('-n', 'pf', 'create', 'serviceaccount', 'viewer');
+    await k('-n', 'pf', 'create', 'role', 'pod-reader', '--verb=get,list,watch', '--resource=pods');
+    await k('-n', 'pf', 'create', 'rolebinding', 'viewer-reads', '--role=pod-reader', '--serviceaccount=pf:viewer');
+    const token = (await k('-n', 'pf', 'create', 'token', 'viewer')).stdout;
+    const viewer = kubectlFor(cluster.kubeconfigFor({ token, namespace: 'pf', name: 'viewer' }));
+    const refused = await viewer('-n', 'pf', 'port-forward', 'pod/echo', ':5678');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('pods "echo" is forbidden: User "system:serviceaccount:pf:viewer" cannot create resource "pods/portforward" in API group "" in the namespace "pf"');
+    await k('-n', 'pf', 'create', 'role', 'forwarder', '--verb=create', '--resource=pods/portforward');
+    await k('-n', 'pf', 'create', 'rolebinding', 'viewer-forwards', '--role=forwarder', '--serviceaccount=pf:viewer');
+    const f = await portForward('pod/echo', '5678', viewer);
+    expect((await get(f.port)).body).toBe('hello through the tunnel\n');
+    expect(await stop(f)).toBe(0);
   });
 });
