@@ -97,17 +97,24 @@ export class HeaderDecoder {
   private readonly inflate: Inflate = createInflate({ dictionary: SPDY3_DICTIONARY });
   private output: Buffer[] = [];
   private failure: Error | undefined;
+  /** Rejects the block being decoded: after a zlib error the flush callback never comes. */
+  private abort: ((e: Error) => void) | undefined;
 
   constructor() {
     this.inflate.on('data', (chunk: Buffer) => this.output.push(chunk));
-    this.inflate.on('error', (e: Error) => { this.failure = e; });
+    this.inflate.on('error', (e: Error) => {
+      this.failure = e;
+      this.abort?.(e);
+    });
   }
 
   decompress(block: Buffer): Promise<HeaderMap> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
+      this.abort = reject;
       this.inflate.write(block);
       this.inflate.flush(constants.Z_SYNC_FLUSH, () => {
+        this.abort = undefined;
         if (this.failure) return reject(this.failure);
         const raw = Buffer.concat(this.output);
         this.output = [];
