@@ -1,8 +1,10 @@
 // Real kubectl 1.32 port-forward against the embedded cluster: to a Pod, to a Service by
 // port number and by named port, then real HTTP through the local port; a port nobody
-// listens on gives kubectl's error; Ctrl-C ends kubectl cleanly.
+// listens on gives kubectl's error; raw TCP reaches postgres; Ctrl-C ends kubectl cleanly;
+// RBAC checks create pods/portforward.
 
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +45,15 @@ spec:
     image: hashicorp/http-echo:1.0
     args: ["-text=hello through the tunnel"]
     ports: [{containerPort: 5678}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: pf}
+spec:
+  containers:
+  - name: postgres
+    image: postgres:16
+    env: [{name: POSTGRES_PASSWORD, value: secret}]
 `;
 
 beforeAll(async () => {
@@ -52,7 +63,7 @@ beforeAll(async () => {
   const applied = await k('apply', '-f', manifest(join(k.dir, 'apps.yaml'), apps));
   expect(applied.exitCode).toBe(0);
   expect((await k('-n', 'pf', 'rollout', 'status', 'deploy/web', '--timeout=60s')).exitCode).toBe(0);
-  expect((await k('-n', 'pf', 'wait', '--for=condition=Ready', 'pod/echo', '--timeout=60s')).exitCode).toBe(0);
+  expect((await k('-n', 'pf', 'wait', '--for=condition=Ready', 'pod/echo', 'pod/db', '--timeout=60s')).exitCode).toBe(0);
 }, 120_000);
 afterAll(async () => {
   await cluster?.close();
@@ -125,6 +136,19 @@ describe('kubectl port-forward', () => {
     const f = await portForward('service/web', 'http');
     expect((await get(f.port)).body).toContain('Welcome to nginx!');
     expect((await get(f.port, '/missing')).status).toBe(404);
+    expect(await stop(f)).toBe(0);
+  });
+
+  it('forwards raw TCP: postgres receives the bytes (and logs the bad startup packet)', async () => {
+    const f = await portForward('pod/db', '5432');
+    await new Promise<void>((resolve, reject) => {
+      const sock = connect(f.port, '127.0.0.1', () => sock.end('not a startup packet'));
+      sock.on('error', reject);
+      sock.on('close', () => resolve());
+      sock.resume();
+    });
+    const logs = await k('-n', 'pf', 'logs', 'db');
+    expect(logs.stdout).toMatch(/LOG: {2}invalid length of startup packet/);
     expect(await stop(f)).toBe(0);
   });
 
