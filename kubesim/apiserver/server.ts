@@ -104,7 +104,8 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    socket.on('error', (e) => onError(e));
+    // A client hanging up mid-stream (Ctrl-C on kubectl port-forward) is not a server error.
+    socket.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') onError(e); });
     const rawUrl = req.url ?? '/';
     try {
       const url = requestUrl(rawUrl);
