@@ -77,8 +77,8 @@ interface Forward {
 }
 
 /** Start `kubectl port-forward <target> :<remote>` and wait for its "Forwarding from" line. */
-async function portForward(target: string, remote: string, as: Kubectl = k): Promise<Forward> {
-  const proc = execa('kubectl', ['--kubeconfig', join(as.dir, 'kubeconfig'), '--cache-dir', join(as.dir, 'cache'), '-n', 'pf', 'port-forward', target, `:${remote}`], { reject: false });
+async function portForward(target: string, remote: string, as: Kubectl = k, env: Record<string, string> = {}): Promise<Forward> {
+  const proc = execa('kubectl', ['--kubeconfig', join(as.dir, 'kubeconfig'), '--cache-dir', join(as.dir, 'cache'), '-n', 'pf', 'port-forward', target, `:${remote}`, '-v=4'], { reject: false, env });
   let out = '';
   let err = '';
   proc.stderr?.on('data', (c: Buffer) => { err += c.toString(); });
@@ -120,7 +120,16 @@ describe('kubectl port-forward', () => {
     // A second connection over the same session works too.
     expect((await get(f.port, '/health')).body).toBe('{"status":"ok"}\n');
     expect(await stop(f)).toBe(0);
-    expect(f.stderr()).toBe('');
+    // kubectl took the WebSocket tunnel (its first choice) and logged no error.
+    expect(f.stderr()).toContain('negotiated protocol: portforward.k8s.io');
+    expect(f.stderr()).not.toMatch(/^E\d{4}/m);
+  });
+
+  it('speaks plain SPDY too: kubectl with WebSocket tunnelling turned off', async () => {
+    const f = await portForward('pod/echo', '5678', k, { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' });
+    expect((await get(f.port)).body).toBe('hello through the tunnel\n');
+    expect(await stop(f)).toBe(0);
+    expect(f.stderr()).not.toContain('tunneling_dialer');
   });
 
   it('forwards to a Service by port number (kubectl resolves it to a Pod and its target port)', async () => {
