@@ -5,6 +5,7 @@ import { benchDurable } from './durable.ts';
 import { benchExec } from './exec.ts';
 import { benchGrading } from './grading.ts';
 import { benchPortal } from './portal.ts';
+import { benchPortForward } from './portforward.ts';
 import { benchProvisioning, formatTable } from './provisioning.ts';
 import { benchPace } from './pace.ts';
 import { benchStartup } from './startup.ts';
@@ -22,4 +23,5 @@ if (want('provisioning')) process.stdout.write(`## provisioning\n${formatTable(a
 if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n\n`);
 if (want('portal')) process.stdout.write(`## portal\n${await benchPortal()}\n\n`);
 if (want('startup')) process.stdout.write(`## start-up\n${await benchStartup()}\n\n`);
+if (want('portforward')) process.stdout.write(`## kubectl port-forward\n${await benchPortForward()}\n\n`);
 if (want('pace')) process.stdout.write(`## embedded cluster speed\n${await benchPace()}\n\n`);
