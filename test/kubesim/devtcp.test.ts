@@ -88,6 +88,13 @@ describe('bash /dev/tcp through the simulated network', () => {
     expect(r.stderr).toBe('bash: no-such-db: Name or service not known\nbash: /dev/tcp/no-such-db/5432: Invalid argument\ncommand terminated with exit code 1');
   });
 
+  it('/bin/sh (dash) has no /dev/tcp: the learner who forgets bash is not told "open"', async () => {
+    const r = await k('-n', 'tt', 'exec', 'backend', '--', 'sh', '-c', 'echo > /dev/tcp/database-svc/5432 && echo open');
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe('sh: 1: cannot create /dev/tcp/database-svc/5432: Directory nonexistent');
+    expect(r.exitCode).not.toBe(0);
+  });
+
   it('a NetworkPolicy that drops the traffic: connect times out', async () => {
     expect((await k('apply', '-f', manifest(join(k.dir, 'netpol.yaml'), isolate))).exitCode).toBe(0);
     try {

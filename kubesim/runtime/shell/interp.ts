@@ -191,8 +191,13 @@ export class Shell {
     let { out, err, stdin } = io;
     for (const r of redirects) {
       const target = (yield* this.expandWord(r.target, false)).join(' ');
-      const dev = this.flavor === 'bash' && r.op !== '>&' ? parseDevTcp(target) : undefined;
-      if (dev) {
+      const dev = r.op === '>&' ? undefined : parseDevTcp(target);
+      if (dev && this.flavor !== 'bash' && r.op !== '<') {
+        // Only bash fakes /dev/tcp; to dash and ash it is a directory that does not exist.
+        err(this.flavor === 'dash' ? `${this.errPrefix()}cannot create ${target}: Directory nonexistent\n` : `${this.name}: can't create ${target}: nonexistent directory\n`);
+        return undefined;
+      }
+      if (dev && this.flavor === 'bash') {
         const opened = yield* openDevTcp(this.ctx, target, dev);
         if (!opened.ok) {
           for (const m of opened.messages) err(`${this.name}: ${m}\n`);
