@@ -80,7 +80,7 @@ export function goAway(lastGoodStreamId: number, status: number): Buffer {
 }
 
 /** SYN_STREAM's fixed part: stream id, associated stream id, priority and slot, then the header block. */
-export function parseSynStream(payload: Buffer): { streamId: number; headerBlock: Buffer; flags?: never } | undefined {
+export function parseSynStream(payload: Buffer): { streamId: number; headerBlock: Buffer } | undefined {
   if (payload.length < 10) return undefined;
   return { streamId: payload.readUInt32BE(0) & 0x7fffffff, headerBlock: payload.subarray(10) };
 }
