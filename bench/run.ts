@@ -5,6 +5,7 @@ import { benchDurable } from './durable.ts';
 import { benchExec } from './exec.ts';
 import { benchGrading } from './grading.ts';
 import { benchPortal } from './portal.ts';
+import { benchPortForward } from './portforward.ts';
 import { benchProvisioning, formatTable } from './provisioning.ts';
 import { benchPace } from './pace.ts';
 import { benchPool } from './pool.ts';
@@ -27,5 +28,6 @@ if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n
 if (want('portal')) process.stdout.write(`## portal\n${await benchPortal()}\n\n`);
 if (want('startup')) process.stdout.write(`## start-up\n${await benchStartup()}\n\n`);
 if (want('pool')) process.stdout.write(`## cluster pool (3 embedded clusters)\n${await benchPool()}\n\n`);
+if (want('portforward')) process.stdout.write(`## kubectl port-forward\n${await benchPortForward()}\n\n`);
 if (want('pace')) process.stdout.write(`## embedded cluster speed\n${await benchPace()}\n\n`);
 if (want('webhooks')) process.stdout.write(`## webhooks\n${await benchWebhooks()}\n\n`);

@@ -16,6 +16,7 @@ import { effectiveUser } from './impersonate.ts';
 import { serveNonResource, type NonResourceState } from './nonresource.ts';
 import { buildOpenApi } from './openapi.ts';
 import { dispatch, verbFor } from './dispatch.ts';
+import { upgradePortForward } from './portforward/upgrade.ts';
 import { parseRoute, requestUrl, type Route } from './route.ts';
 import { isWebSocketUpgrade, refuseUpgrade, RefusalMemo, requirePodIO, spdyRefusal } from './streams.ts';
 import { podUpgrades, servedUpgrades } from './upgrades.ts';
@@ -104,7 +105,8 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    socket.on('error', (e) => onError(e));
+    // A client hanging up mid-stream (Ctrl-C on kubectl port-forward) is not a server error.
+    socket.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') onError(e); });
     const rawUrl = req.url ?? '/';
     try {
       const url = requestUrl(rawUrl);
@@ -112,9 +114,16 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
       if (!authenticated) throw unauthorized();
       const user = effectiveUser(deps.auth, authenticated, req, url.pathname);
       const route = parseRoute(url.pathname);
+      if (route.type === 'resource' && route.resource.key === 'pods' && route.subresource === 'portforward' && route.name) {
+        // Both the WebSocket GET and the SPDY POST need `create pods/portforward`, as the real server checks.
+        authorizeOrThrow(user, attributesFor(route, 'create', url.pathname));
+        const pod = deps.store.get('pods', route.namespace, route.name);
+        if (!pod) throw new StatusError(404, 'NotFound', `pods "${route.name}" not found`, { name: route.name, kind: 'pods' });
+        return upgradePortForward({ podIO: deps.podIO, pod, req, socket, head, track });
+      }
       const serve = route.type === 'resource' && route.resource.key === 'pods' && route.name ? podUpgrades.get(route.subresource ?? '') : undefined;
       if (route.type !== 'resource' || !route.name || !serve) {
-        throw new StatusError(400, 'BadRequest', `upgrade requests are served only for ${servedUpgrades()} (got ${url.pathname})`);
+        throw new StatusError(400, 'BadRequest', `upgrade requests are served only for ${servedUpgrades()}, pods/portforward (got ${url.pathname})`);
       }
       const ws = isWebSocketUpgrade(req);
       authorizeOrThrow(user, attributesFor(route, ws ? 'get' : 'create', url.pathname));

@@ -31,6 +31,11 @@ export interface LogRequest {
   limitBytes?: number;
 }
 
+/** A port-forward connection into a Pod, or containerd's refusal (nothing listens on the port). */
+export type PodDial =
+  | { kind: 'ok'; sandbox: string; conn: Duplex }
+  | { kind: 'refused'; sandbox: string; message: string };
+
 export interface PodIO {
   /**
    * Serve GET .../pods/{name}/exec as a WebSocket upgrade (v5/v4.channel.k8s.io).
@@ -43,4 +48,9 @@ export interface PodIO {
   attach(req: IncomingMessage, socket: Duplex, head: Buffer, request: AttachRequest): void;
   /** Serve GET .../pods/{name}/log as text/plain (chunked when following). May throw StatusError before writing. */
   logs(request: LogRequest, res: ServerResponse): void;
+  /**
+   * Connect to localhost:port inside the Pod's network namespace (pods/portforward).
+   * Throws a StatusError when the Pod has no running sandbox to connect in.
+   */
+  dial(pod: StoredObject, port: number): PodDial;
 }

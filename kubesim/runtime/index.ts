@@ -17,6 +17,7 @@ import { execInContainer, type ExecOutcome } from './exec/run.ts';
 import { containerFiles, podHostname } from './files.ts';
 import { imageFor, pullFailure, repositoryExists } from './images/catalog.ts';
 import { serveLogs } from './logs/serve.ts';
+import { dialInPod } from './net/dial.ts';
 import { Network } from './net/system.ts';
 import { findContainer, parsePod, type PodView } from './podspec.ts';
 import { probeContainer } from './probe.ts';
@@ -200,6 +201,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     logs(request: LogRequest, res: ServerResponse): void {
       serveLogs(containers, clock, request, res);
+    },
+    dial(podObj, port) {
+      const pod = parsePod(podObj);
+      // Containers the status says run are started lazily, so their listeners exist.
+      for (const c of pod.spec.containers) running(pod, podObj, c.name);
+      return dialInPod(network, pod, port, 32768 + Math.floor(rng.next() * 28000));
     },
   };
   const execServer = new ExecServer({

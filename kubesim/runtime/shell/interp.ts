@@ -12,6 +12,7 @@ import { Parser } from './parser.ts';
 import { coreBuiltins } from '../commands/coreutils.ts';
 import { echo } from './echo.ts';
 import { interactive } from '../tty/interactive.ts';
+import { openDevTcp, parseDevTcp } from '../net/devtcp.ts';
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -206,6 +207,24 @@ export class Shell {
     let { out, err, stdin } = io;
     for (const r of redirects) {
       const target = (yield* this.expandWord(r.target, false)).join(' ');
+      const dev = r.op === '>&' ? undefined : parseDevTcp(target);
+      if (dev && this.flavor !== 'bash' && r.op !== '<') {
+        // Only bash fakes /dev/tcp; to dash and ash it is a directory that does not exist.
+        err(this.flavor === 'dash' ? `${this.errPrefix()}cannot create ${target}: Directory nonexistent\n` : `${this.name}: can't create ${target}: nonexistent directory\n`);
+        return undefined;
+      }
+      if (dev && this.flavor === 'bash') {
+        const opened = yield* openDevTcp(this.ctx, target, dev);
+        if (!opened.ok) {
+          for (const m of opened.messages) err(`${this.name}: ${m}\n`);
+          return undefined;
+        }
+        if (r.op === '<') stdin = new BufferedStdin(emptyStdin);
+        else if (r.op === '&>') out = err = opened.write;
+        else if (r.fd === 2) err = opened.write;
+        else out = opened.write;
+        continue;
+      }
       const sink = (append: boolean): ((s: string) => void) => this.fileSink(target, append, out, err);
       if (r.op === '>' || r.op === '>>') {
         if (r.fd === 2) err = sink(r.op === '>>');

@@ -37,6 +37,7 @@ const busybox = [
   ['ash: unexpected token', 'done', '', 'sh: syntax error: unexpected "done"\n', 2],
   ['read loop from a pipe', 'printf "x 1\\ny 2\\n" | while read k v; do echo "$v-$k"; done', '1-x\n2-y\n', '', 0],
   ['hostname and /etc/hosts', 'hostname; grep client /etc/hosts', 'client\n10.244.1.9\tclient\n', '', 0],
+  ['ash has no /dev/tcp', 'echo > /dev/tcp/web/80 && echo open', '', "sh: can't create /dev/tcp/web/80: nonexistent directory\n", 1],
 ] as const;
 
 describe('sh in busybox (ash)', () => {
