@@ -22,6 +22,9 @@ import { findContainer, parsePod, type PodView } from './podspec.ts';
 import { probeContainer } from './probe.ts';
 import { drive, Killed, type Waiter } from './proc.ts';
 import { emptyStdin, stringStdin } from './shell/interp.ts';
+import { CpuScheduler, type CpuSchedulerOptions } from './cpu/scheduler.ts';
+import { DEFAULT_MEMORY_LIMIT_BYTES, MemoryMeter, OomKilled } from './cpu/memory.ts';
+import { containerLimits } from './cpu/limits.ts';
 
 export interface RuntimeOptions {
   store: Store;
@@ -29,6 +32,8 @@ export interface RuntimeOptions {
   rng: Rng;
   /** Real-time scale for simulated timeouts when the clock is a RealClock, e.g. 0.01 (the default). */
   timeoutScale?: number;
+  /** The simulated CPU: a scheduler, or options for one (its slice timer is real time unless given). */
+  cpu?: CpuScheduler | CpuSchedulerOptions;
 }
 
 export interface ContainerExit {
@@ -47,6 +52,8 @@ export interface Runtime extends ContainerRuntime, PodIO {
   onExit(listener: (exit: ContainerExit) => void): () => void;
   /** The network, for tests and tools: DNS queries, kube-proxy decisions. */
   readonly network: Network;
+  /** The simulated CPU every container's processes are metered on. */
+  readonly cpu: CpuScheduler;
 }
 
 /** Exit codes when the kubelet stops a container: servers exit 0 on SIGTERM; a shell as PID 1 ignores it and is killed. */
@@ -61,6 +68,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const containers = new Containers();
   const network = new Network(store, clock, rng, containers);
   const exitListeners = new Set<(exit: ContainerExit) => void>();
+  const cpu = options.cpu instanceof CpuScheduler ? options.cpu : new CpuScheduler(options.cpu);
+  /** Exit reason of a main process that ended: OOMKilled when its memory meter says so. */
+  const exitReason = (inst: ContainerInstance, code: number): string => (inst.memory?.oomKilled ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error');
 
   const notifyExit = (inst: ContainerInstance): void => {
     const exit: ContainerExit = { namespace: inst.namespace, pod: inst.pod.metadata.name, uid: inst.pod.metadata.uid ?? '', container: inst.name, exitCode: inst.exitCode, reason: inst.reason };
@@ -99,6 +109,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const env = containerEnv(vars, image.env, hostname);
     const argv = processArgv(spec, image.entrypoint, image.cmd, vars);
     const inst = new ContainerInstance(pod, spec, image, env, hostname, containerFiles(pod), () => clock.now());
+    const limits = containerLimits(spec.resources);
+    const account = cpu.account({ namespace: inst.namespace, pod: pod.metadata.name, container: name }, limits.cpuCores);
+    inst.cpu = account;
+    inst.memory = new MemoryMeter(limits.memoryBytes ?? DEFAULT_MEMORY_LIMIT_BYTES);
+    inst.onTerminate = () => cpu.release(account);
     containers.add(uid, inst);
     const program = image.programs[(argv[0] ?? '').split('/').pop() ?? ''];
     if (!program) {
@@ -107,19 +122,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return { state: 'exited', exitCode: 128, reason: 'StartError', logs: [msg] };
     }
     const io: Io = { out: (s) => inst.log('stdout', s), err: (s) => inst.log('stderr', s), stdin: emptyStdin };
-    const d = drive(program(argv, { io, env, self: inst, sys: network }), waiter);
+    let d: ReturnType<typeof drive<number>>;
+    try {
+      d = drive(program(argv, { io, env, self: inst, sys: network }), waiter);
+    } catch (e) {
+      // OOM-killed before its first pause (a doubling loop is quick to reach any limit).
+      if (!(e instanceof OomKilled)) throw e;
+      d = { done: true, value: 137 };
+    }
     if (d.done) {
-      inst.terminate(d.value, d.value === 0 ? 'Completed' : 'Error', clock.now());
+      inst.terminate(d.value, exitReason(inst, d.value), clock.now());
       return { state: 'exited', exitCode: d.value, reason: inst.reason, logs: inst.logs.lines.map((l) => l.text.replace(/\n$/, '')) };
     }
     inst.kill = d.cancel;
     d.promise.then(
       (code) => {
-        inst.terminate(code, code === 0 ? 'Completed' : 'Error', clock.now());
+        inst.terminate(code, exitReason(inst, code), clock.now());
         notifyExit(inst);
       },
       (e: unknown) => {
         if (e instanceof Killed) return;
+        if (e instanceof OomKilled) {
+          inst.terminate(137, 'OOMKilled', clock.now());
+          notifyExit(inst);
+          return;
+        }
         inst.log('stderr', `${e instanceof Error ? e.message : String(e)}\n`);
         inst.terminate(1, 'Error', clock.now());
         notifyExit(inst);
@@ -151,6 +178,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const runtime: Runtime = {
     network,
+    cpu,
     canPull: (image) => imageFor(image) !== undefined,
     hasRepository: repositoryExists,
     pullFailure,

@@ -42,6 +42,8 @@ export const ContainerSchema = z.object({
     )
     .optional(),
   ports: z.array(ContainerPortSchema).optional(),
+  /** Read by the CPU and memory meters (runtime/cpu/limits.ts parses it). */
+  resources: z.unknown().optional(),
 });
 export type ContainerSpec = z.infer<typeof ContainerSchema>;
 

@@ -11,6 +11,7 @@ import { syntaxMessage } from './messages.ts';
 import { Parser } from './parser.ts';
 import { coreBuiltins } from '../commands/coreutils.ts';
 import { echo } from './echo.ts';
+import { MeteredVars } from './vars.ts';
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -50,7 +51,7 @@ interface ShellIo extends Io {
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class Shell {
-  readonly vars: Map<string, string>;
+  readonly vars: MeteredVars;
   readonly exported: Set<string>;
   status = 0;
   private iterations = 0;
@@ -62,7 +63,9 @@ export class Shell {
     private positional: string[] = [],
     parent?: Shell,
   ) {
-    this.vars = new Map(parent ? parent.vars : ctx.env);
+    // A subshell holds its own copy of its parent's variables, charged to the container's memory.
+    this.vars = new MeteredVars(ctx.self.memory, ctx.self.cpu);
+    for (const [k, v] of parent ? parent.vars : ctx.env) this.vars.set(k, v);
     this.exported = new Set(parent ? parent.exported : ctx.env.keys());
     if (parent) this.status = parent.status;
     if (!this.vars.has('PWD')) this.vars.set('PWD', '/');
@@ -93,6 +96,8 @@ export class Shell {
     } catch (e) {
       if (e instanceof ExitSignal) return e.code;
       throw e;
+    } finally {
+      this.vars.release();
     }
   }
 
@@ -102,7 +107,11 @@ export class Shell {
         // Detached: runs alongside, its status is not waited for (no job control).
         this.status = 0;
         const child = new Shell(this.ctx, this.flavor, this.name, this.positional, this);
-        yield* child.runAndOr({ ...item, background: false }, io);
+        try {
+          yield* child.runAndOr({ ...item, background: false }, io);
+        } finally {
+          child.vars.release();
+        }
         continue;
       }
       yield* this.runAndOr(item, io);
@@ -137,8 +146,16 @@ export class Shell {
     return status;
   }
 
+  /** A loop turn: charged to the container's CPU, and the point where a busy loop waits its turn. */
   private *tick(): Proc<void> {
-    if (++this.iterations % 1000 === 0) yield* awaitPromise(yieldToEventLoop());
+    const cpu = this.ctx.self.cpu;
+    if (!cpu) {
+      if (++this.iterations % 1000 === 0) yield* awaitPromise(yieldToEventLoop());
+      return;
+    }
+    cpu.charge(1);
+    const wait = cpu.checkpoint();
+    if (wait) yield* awaitPromise(wait);
   }
 
   private *runCommand(cmd: Command, io0: ShellIo, inPipeline: boolean): Proc<number> {
@@ -154,6 +171,8 @@ export class Shell {
         } catch (e) {
           if (e instanceof ExitSignal) return (this.status = e.code);
           throw e;
+        } finally {
+          sub.vars.release();
         }
       }
       case 'for': {
@@ -230,6 +249,7 @@ export class Shell {
   }
 
   private *runSimple(cmd: Extract<Command, { kind: 'simple' }>, io: ShellIo, inPipeline: boolean): Proc<number> {
+    this.ctx.self.cpu?.charge(1);
     const argv = yield* this.expandWords(cmd.words);
     const assigns: [string, string][] = [];
     for (const a of cmd.assigns) assigns.push([a.name, (yield* this.expandWord(a.value, false)).join('')]);
