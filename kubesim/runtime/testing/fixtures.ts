@@ -5,6 +5,7 @@ import { ManualClock, seededRng } from '../../core/clock.ts';
 import { Store } from '../../core/store.ts';
 import type { KubeObject, StoredObject } from '../../core/types.ts';
 import { createRuntime, type Runtime } from '../index.ts';
+import type { CpuSchedulerOptions } from '../cpu/scheduler.ts';
 
 export interface World {
   store: Store;
@@ -12,10 +13,10 @@ export interface World {
   rt: Runtime;
 }
 
-export function world(seed = 1): World {
+export function world(seed = 1, options: { cpu?: CpuSchedulerOptions } = {}): World {
   const clock = new ManualClock();
   const store = new Store({ clock });
-  const rt = createRuntime({ store, clock, rng: seededRng(seed) });
+  const rt = createRuntime({ store, clock, rng: seededRng(seed), ...(options.cpu ? { cpu: options.cpu } : {}) });
   for (const ns of ['default', 'shop', 'other', 'kube-system']) {
     store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
   }
