@@ -13,10 +13,11 @@ export interface World {
   rt: Runtime;
 }
 
-export function world(seed = 1, options: { cpu?: CpuSchedulerOptions } = {}): World {
+/** options.cpu: the simulated CPU's options, given the world's clock (to make it the slice timer). */
+export function world(seed = 1, options: { cpu?: (clock: ManualClock) => CpuSchedulerOptions } = {}): World {
   const clock = new ManualClock();
   const store = new Store({ clock });
-  const rt = createRuntime({ store, clock, rng: seededRng(seed), ...(options.cpu ? { cpu: options.cpu } : {}) });
+  const rt = createRuntime({ store, clock, rng: seededRng(seed), ...(options.cpu ? { cpu: options.cpu(clock) } : {}) });
   for (const ns of ['default', 'shop', 'other', 'kube-system']) {
     store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
   }
