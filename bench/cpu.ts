@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { CpuScheduler } from '../kubesim/index.ts';
 import { buildApp } from '../server/app.ts';
 import { loadCatalog, type Exercise } from '../server/catalog/loader.ts';
 import { loadConfig } from '../server/config/config.ts';
@@ -36,7 +37,9 @@ export async function benchCpu(options: CpuBenchOptions = {}): Promise<string> {
   const config = loadConfig({ KUBELAB_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', KUBELAB_EMBEDDED_SPEED: '100' });
   const db = openDatabase(databaseFile(dir));
   const catalog = await loadCatalog(config.exercisesDir);
-  const platform = await startPlatform({ config, db, catalog, embedded: { startOptions: { seed: 3 } } });
+  // The default scheduler, made here so the benchmark can read what the busy Pods were given.
+  const cpu = new CpuScheduler();
+  const platform = await startPlatform({ config, db, catalog, embedded: { startOptions: { seed: 3, cpu } } });
   const app = await buildApp({ config, db, catalog, platform });
   try {
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -84,7 +87,14 @@ export async function benchCpu(options: CpuBenchOptions = {}): Promise<string> {
       if (running === busyPods) break;
       await new Promise((r) => setTimeout(r, 20));
     }
+    const before = new Map(cpu.accounts().map((a) => [a, a.cpuStat()]));
+    const t0 = performance.now();
     const busy = await phase();
+    const seconds = (performance.now() - t0) / 1000;
+    const spinning = cpu.accounts().filter((a) => a.key.namespace === noisy.namespace);
+    const units = spinning.reduce((n, a) => n + a.cpuStat().usageUnits - (before.get(a)?.usageUnits ?? 0), 0);
+    const throttled = spinning.reduce((n, a) => n + a.cpuStat().throttled - (before.get(a)?.throttled ?? 0), 0);
+    const quota = spinning.reduce((n, a) => n + a.quota, 0);
     const ratio = (a: number[], b: number[]) => (median(b) / median(a)).toFixed(2);
     return [
       `another learner's grade (clusterip-basics, ${grades} grades) and API (GET environment, ${apiCalls} calls) with 0 vs ${busyPods} busy Pods of one learner (${BUSY_LOOP})`,
@@ -92,6 +102,7 @@ export async function benchCpu(options: CpuBenchOptions = {}): Promise<string> {
         ['grade latency', ms(median(idle.grade)), ms(percentile(idle.grade, 95)), ms(median(busy.grade)), ms(percentile(busy.grade, 95)), ratio(idle.grade, busy.grade)],
         ['API latency', ms(median(idle.api)), ms(percentile(idle.api, 95)), ms(median(busy.api)), ms(percentile(busy.api, 95)), ratio(idle.api, busy.api)],
       ]),
+      `the busy Pods while measured (${seconds.toFixed(1)} s): ${units} work units (${(units / seconds).toFixed(0)}/s; their limits allow ${((quota * 1000) / cpu.sliceMs).toFixed(0)}/s), ${throttled} throttled slices; one simulated core = ${cpu.unitsPerCore} units per ${cpu.sliceMs} ms slice`,
     ].join('\n');
   } finally {
     await app.close();

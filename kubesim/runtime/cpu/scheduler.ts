@@ -19,7 +19,8 @@ export interface CpuSchedulerOptions {
   timer?: Clock;
   /** Slice length, the CFS period (default 100 ms). */
   sliceMs?: number;
-  /** Work units one simulated core does in a slice (default 2000: ~2% of a real core, see bench/cpu.ts). */
+  /** Work units one simulated core does in a slice (default 1000: a unit took ~2.2 µs of real CPU on the
+   *  2-core bench machine, so one simulated core is ~2% of a real one, see bench/cpu.ts). */
   unitsPerCore?: number;
   /** Simulated cores all containers share per slice (default 16), split fairly among busy namespaces. */
   hostCores?: number;
@@ -63,7 +64,7 @@ export class CpuScheduler {
   constructor(options: CpuSchedulerOptions = {}) {
     this.timer = options.timer ?? new RealClock();
     this.sliceMs = options.sliceMs ?? 100;
-    this.unitsPerCore = options.unitsPerCore ?? 2000;
+    this.unitsPerCore = options.unitsPerCore ?? 1000;
     this.hostUnits = (options.hostCores ?? 16) * this.unitsPerCore;
     this.burstUnits = options.burstUnits ?? 1000;
     this.breather = options.breather ?? setImmediateBreather;
