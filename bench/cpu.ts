@@ -25,20 +25,29 @@ export interface CpuBenchOptions {
   grades?: number;
   /** API requests measured per phase. */
   apiCalls?: number;
+  /** Idle/busy rounds. */
+  rounds?: number;
+  /** For comparison: quotas so large nothing is throttled (the state before CPU metering). */
+  unmetered?: boolean;
+}
+
+async function until(done: () => Promise<boolean>): Promise<void> {
+  while (!(await done())) await new Promise((r) => setTimeout(r, 20));
 }
 
 const BUSY_LOOP = 'while true; do :; done';
 
 export async function benchCpu(options: CpuBenchOptions = {}): Promise<string> {
   const busyPods = options.busyPods ?? 11;
-  const grades = options.grades ?? 15;
-  const apiCalls = options.apiCalls ?? 200;
+  const grades = options.grades ?? 8;
+  const apiCalls = options.apiCalls ?? 100;
+  const rounds = options.rounds ?? 3;
   const dir = mkdtempSync(path.join(tmpdir(), 'kubelab-bench-cpu-'));
   const config = loadConfig({ KUBELAB_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', KUBELAB_EMBEDDED_SPEED: '100' });
   const db = openDatabase(databaseFile(dir));
   const catalog = await loadCatalog(config.exercisesDir);
   // The default scheduler, made here so the benchmark can read what the busy Pods were given.
-  const cpu = new CpuScheduler();
+  const cpu = options.unmetered ? new CpuScheduler({ unitsPerCore: 1e9, hostCores: 1e6 }) : new CpuScheduler();
   const platform = await startPlatform({ config, db, catalog, embedded: { startOptions: { seed: 3, cpu } } });
   const app = await buildApp({ config, db, catalog, platform });
   try {
@@ -74,30 +83,46 @@ export async function benchCpu(options: CpuBenchOptions = {}): Promise<string> {
       return { grade, api };
     };
     await checkMyWork(); // warm: the rollout finishes and the probe Pods exist
-    const idle = await phase();
-
-    const spin = Array.from({ length: busyPods }, (_, i) => stringify({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: `spin-${i}` },
-      spec: { containers: [{ name: 'spin', image: 'busybox', command: ['sh', '-c', BUSY_LOOP] }] },
-    })).join('---\n');
-    const noisy = await learner('noisy', shop, spin);
-    for (;;) {
-      const pods = await platform.cluster.client.list({ apiVersion: 'v1', kind: 'Pod', namespace: noisy.namespace });
-      const running = pods.filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length;
-      if (running === busyPods) break;
-      await new Promise((r) => setTimeout(r, 20));
+    // The noisy learner's namespace (the same quota and LimitRange defaults as any learner's).
+    const noisy = await learner('noisy', shop, shop.solution.map((m) => stringify(m.object)).join('---\n'));
+    const client = platform.cluster.client;
+    const spinPods = async (): Promise<void> => {
+      for (let i = 0; i < busyPods; i++) {
+        await client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `spin-${i}`, namespace: noisy.namespace, labels: { spin: 'yes' } }, spec: { containers: [{ name: 'spin', image: 'busybox', command: ['sh', '-c', BUSY_LOOP] }] } });
+      }
+      await until(async () => (await client.list({ apiVersion: 'v1', kind: 'Pod', namespace: noisy.namespace, labelSelector: 'spin=yes' })).filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length === busyPods);
+    };
+    const stopPods = async (): Promise<void> => {
+      for (let i = 0; i < busyPods; i++) await client.delete({ apiVersion: 'v1', kind: 'Pod', name: `spin-${i}`, namespace: noisy.namespace });
+      await until(async () => (await client.list({ apiVersion: 'v1', kind: 'Pod', namespace: noisy.namespace, labelSelector: 'spin=yes' })).length === 0);
+    };
+    // Idle and busy phases alternate, so load from elsewhere on the machine falls on both alike.
+    const idle = { grade: [] as number[], api: [] as number[] };
+    const busy = { grade: [] as number[], api: [] as number[] };
+    let units = 0;
+    let throttled = 0;
+    let quota = 0;
+    let seconds = 0;
+    for (let round = 0; round < rounds; round++) {
+      const i = await phase();
+      idle.grade.push(...i.grade);
+      idle.api.push(...i.api);
+      await spinPods();
+      const spinning = cpu.accounts().filter((a) => a.key.namespace === noisy.namespace);
+      const before = new Map(spinning.map((a) => [a, a.cpuStat()]));
+      const t0 = performance.now();
+      const b = await phase();
+      seconds += (performance.now() - t0) / 1000;
+      busy.grade.push(...b.grade);
+      busy.api.push(...b.api);
+      units += spinning.reduce((n, a) => n + a.cpuStat().usageUnits - (before.get(a)?.usageUnits ?? 0), 0);
+      throttled += spinning.reduce((n, a) => n + a.cpuStat().throttled - (before.get(a)?.throttled ?? 0), 0);
+      quota = spinning.reduce((n, a) => n + a.quota, 0);
+      await stopPods();
     }
-    const before = new Map(cpu.accounts().map((a) => [a, a.cpuStat()]));
-    const t0 = performance.now();
-    const busy = await phase();
-    const seconds = (performance.now() - t0) / 1000;
-    const spinning = cpu.accounts().filter((a) => a.key.namespace === noisy.namespace);
-    const units = spinning.reduce((n, a) => n + a.cpuStat().usageUnits - (before.get(a)?.usageUnits ?? 0), 0);
-    const throttled = spinning.reduce((n, a) => n + a.cpuStat().throttled - (before.get(a)?.throttled ?? 0), 0);
-    const quota = spinning.reduce((n, a) => n + a.quota, 0);
     const ratio = (a: number[], b: number[]) => (median(b) / median(a)).toFixed(2);
     return [
-      `another learner's grade (clusterip-basics, ${grades} grades) and API (GET environment, ${apiCalls} calls) with 0 vs ${busyPods} busy Pods of one learner (${BUSY_LOOP})`,
+      `another learner's grade (clusterip-basics, ${rounds} × ${grades} grades) and API (GET environment, ${rounds} × ${apiCalls} calls) with 0 vs ${busyPods} busy Pods of one learner (${BUSY_LOOP}), phases alternating`,
       formatRows(['measure', 'idle median ms', 'idle p95 ms', 'busy median ms', 'busy p95 ms', 'busy / idle'], [
         ['grade latency', ms(median(idle.grade)), ms(percentile(idle.grade, 95)), ms(median(busy.grade)), ms(percentile(busy.grade, 95)), ratio(idle.grade, busy.grade)],
         ['API latency', ms(median(idle.api)), ms(percentile(idle.api, 95)), ms(median(busy.api)), ms(percentile(busy.api, 95)), ratio(idle.api, busy.api)],
@@ -113,5 +138,7 @@ export async function benchCpu(options: CpuBenchOptions = {}): Promise<string> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.stdout.write(`kubelab noisy-neighbour CPU benchmark — ${machineNote()}\n\n${await benchCpu()}\n`);
+  // --unmetered: the same run with nothing throttled, to compare against.
+  const unmetered = process.argv.includes('--unmetered');
+  process.stdout.write(`kubelab noisy-neighbour CPU benchmark${unmetered ? ' (unmetered)' : ''} — ${machineNote()}\n\n${await benchCpu({ unmetered })}\n`);
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after another, with the machine noted.
 // Figures are medians and percentiles; compare them as ratios, not absolutes.
 import { benchCluster } from './cluster.ts';
+import { benchCpu } from './cpu.ts';
 import { benchDurable } from './durable.ts';
 import { benchExec } from './exec.ts';
 import { benchGrading } from './grading.ts';
@@ -23,3 +24,4 @@ if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n
 if (want('portal')) process.stdout.write(`## portal\n${await benchPortal()}\n\n`);
 if (want('startup')) process.stdout.write(`## start-up\n${await benchStartup()}\n\n`);
 if (want('pace')) process.stdout.write(`## embedded cluster speed\n${await benchPace()}\n\n`);
+if (want('cpu')) process.stdout.write(`## noisy neighbour (simulated CPU limits)\n${await benchCpu()}\n\n`);

@@ -113,6 +113,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const account = cpu.account({ namespace: inst.namespace, pod: pod.metadata.name, container: name }, limits.cpuCores);
     inst.cpu = account;
     inst.memory = new MemoryMeter(limits.memoryBytes ?? DEFAULT_MEMORY_LIMIT_BYTES);
+    inst.memory.onOom = () => {
+      // memory.oom.group: the whole container ends, whichever of its processes (main or an
+      // exec) crossed the limit. After the current step, so the main process's own 137 lands first.
+      queueMicrotask(() => {
+        if (inst.state !== 'running' || !inst.kill) return;
+        inst.kill();
+        inst.terminate(137, 'OOMKilled', clock.now());
+        notifyExit(inst);
+      });
+    };
     inst.onTerminate = () => cpu.release(account);
     containers.add(uid, inst);
     const program = image.programs[(argv[0] ?? '').split('/').pop() ?? ''];
@@ -137,6 +147,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     inst.kill = d.cancel;
     d.promise.then(
       (code) => {
+        if (inst.state !== 'running') return; // already ended (OOM-killed as a whole)
         inst.terminate(code, exitReason(inst, code), clock.now());
         notifyExit(inst);
       },

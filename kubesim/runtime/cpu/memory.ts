@@ -21,6 +21,8 @@ export class MemoryMeter {
   private held = 0;
   /** Set once the limit was crossed: the container's reason becomes OOMKilled. */
   oomKilled = false;
+  /** Told when the limit is crossed (the runtime ends the whole container, memory.oom.group). */
+  onOom: (() => void) | undefined;
 
   constructor(readonly limitBytes: number) {}
 
@@ -33,6 +35,7 @@ export class MemoryMeter {
     const next = Math.max(0, this.held + bytes);
     if (bytes > 0 && next > this.limitBytes) {
       this.oomKilled = true;
+      this.onOom?.();
       throw new OomKilled(this.limitBytes);
     }
     this.held = next;

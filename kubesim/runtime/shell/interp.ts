@@ -12,6 +12,7 @@ import { Parser } from './parser.ts';
 import { coreBuiltins } from '../commands/coreutils.ts';
 import { echo } from './echo.ts';
 import { MeteredVars } from './vars.ts';
+import { OomKilled } from '../cpu/memory.ts';
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -461,6 +462,12 @@ export function shellProgram(flavor: ShellFlavor): Program {
     const positional = script !== undefined ? argv.slice(i + 1) : [];
     const shell = new Shell(ctx, flavor, name, positional);
     const src = script ?? (yield* ctx.io.stdin.readAll());
-    return yield* shell.runScript(src, ctx.io);
+    try {
+      return yield* shell.runScript(src, ctx.io);
+    } catch (e) {
+      // The OOM killer's SIGKILL: whoever waits for this shell sees 128 + 9.
+      if (e instanceof OomKilled) return 137;
+      throw e;
+    }
   };
 }
