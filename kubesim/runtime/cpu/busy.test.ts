@@ -113,6 +113,15 @@ describe('runaway memory', () => {
     expect(exit).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
   });
 
+  it('an exec past the memory limit exits 137 and the whole container is OOM-killed (memory.oom.group)', async () => {
+    const w = cpuWorld();
+    const exited = new Promise<{ pod: string; exitCode: number; reason: string }>((resolve) => w.rt.onExit(resolve));
+    const pod = runPod(w, 'host', { ip: '10.244.1.25', containers: [container('4', ['sleep', 'infinity'], '1Mi')] });
+    const r = await w.rt.run(pod, 'spin', ['sh', '-c', 'x=a; while true; do x=$x$x; done']);
+    expect(r.exitCode).toBe(137);
+    expect(await exited).toMatchObject({ pod: 'host', exitCode: 137, reason: 'OOMKilled' });
+  });
+
   it('memory given back by unset and by ended subshells is not counted again', async () => {
     const w = cpuWorld();
     const pod = runPod(w, 'ok', { ip: '10.244.1.24', containers: [container('4', ['sleep', 'infinity'], '1Mi')] });
