@@ -7,6 +7,8 @@ import { CpuScheduler } from './scheduler.ts';
 import { containerLimits } from './limits.ts';
 
 const SLICE = 100;
+/** Let every pending promise reaction run (the breathers here are microtasks). */
+const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function scheduler(hostCores = 16): { clock: ManualClock; cpu: CpuScheduler; breaths: () => number } {
   // Start on a slice boundary so "the next slice" is exactly SLICE ms away.
@@ -29,10 +31,10 @@ describe('CPU scheduler', () => {
     expect(wait).toBeDefined();
     void wait?.then(() => { woke = true; });
     clock.advance(SLICE - 1);
-    await Promise.resolve();
+    await flush();
     expect(woke).toBe(false);
     clock.advance(1);
-    await Promise.resolve();
+    await flush();
     expect(woke).toBe(true);
     expect(acct.usedThisSlice).toBe(0);
     expect(acct.cpuStat()).toEqual({ usageUnits: 500, periods: 2, throttled: 1 });

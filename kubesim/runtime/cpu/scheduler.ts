@@ -24,7 +24,7 @@ export interface CpuSchedulerOptions {
   unitsPerCore?: number;
   /** Simulated cores all containers share per slice (default 16), split fairly among busy namespaces. */
   hostCores?: number;
-  /** Units a process may run between two breathers even within budget (default 1000). */
+  /** Units a process may run between two breathers even within budget (default 300, ~0.7 ms). */
   burstUnits?: number;
   /** How a process within budget steps aside (default setImmediate: after pending I/O). */
   breather?: () => Promise<void>;
@@ -66,7 +66,7 @@ export class CpuScheduler {
     this.sliceMs = options.sliceMs ?? 100;
     this.unitsPerCore = options.unitsPerCore ?? 1000;
     this.hostUnits = (options.hostCores ?? 16) * this.unitsPerCore;
-    this.burstUnits = options.burstUnits ?? 1000;
+    this.burstUnits = options.burstUnits ?? 300;
     this.breather = options.breather ?? setImmediateBreather;
     this.onThrottle = options.onThrottle;
   }
@@ -124,7 +124,8 @@ export class CpuScheduler {
     const now = this.timer.now();
     const wait = (Math.floor(now / this.sliceMs) + 1) * this.sliceMs - now;
     this.onThrottle?.(account);
-    return new Promise((resolve) => { this.timer.after(wait, resolve); });
+    // Woken through a breather too: I/O that came in meanwhile is served before the slice's work.
+    return new Promise((resolve) => { this.timer.after(wait, () => { void this.breather().then(resolve); }); });
   }
 
   /** @internal */
