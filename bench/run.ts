@@ -9,6 +9,7 @@ import { benchPortal } from './portal.ts';
 import { benchProvisioning, formatTable } from './provisioning.ts';
 import { benchPace } from './pace.ts';
 import { benchStartup } from './startup.ts';
+import { benchTty } from './tty.ts';
 import { machineNote } from './stats.ts';
 
 // `npm run bench -- grading exec` runs only those.
@@ -19,6 +20,7 @@ process.stdout.write(`kubelab benchmarks — ${machineNote()}\n\n`);
 if (want('cluster')) process.stdout.write(`## embedded cluster\n${await benchCluster()}\n\n`);
 if (want('durable')) process.stdout.write(`## durable embedded cluster\n${await benchDurable()}\n\n`);
 if (want('exec')) process.stdout.write(`## pod exec\n${await benchExec()}\n\n`);
+if (want('tty')) process.stdout.write(`## interactive exec\n${await benchTty()}\n\n`);
 if (want('provisioning')) process.stdout.write(`## provisioning\n${formatTable(await benchProvisioning())}\n\n`);
 if (want('grading')) process.stdout.write(`## grading\n${await benchGrading()}\n\n`);
 if (want('portal')) process.stdout.write(`## portal\n${await benchPortal()}\n\n`);

@@ -18,6 +18,8 @@ export { CpuScheduler } from './runtime/cpu/scheduler.ts';
 import { createControlPlane, kindNodes, type ControlPlane, type Pace } from './controlplane/index.ts';
 import { createRuntime } from './runtime/index.ts';
 import { CpuScheduler } from './runtime/cpu/scheduler.ts';
+import { inClusterKubeconfig } from './runtime/incluster.ts';
+import type { PodView } from './runtime/podspec.ts';
 
 export interface ClusterOptions {
   /** 0 (default) picks a free port. The server speaks https with a per-cluster CA. */
@@ -132,7 +134,10 @@ async function start(o: z.infer<typeof optionsSchema>, state: StateFile | undefi
     const { objects, revision } = state.load();
     store.restore(objects, revision);
   }
-  const runtime = createRuntime({ store, clock, rng, ...(o.cpu ? { cpu: o.cpu } : {}) });
+  // Pods reach the API with their ServiceAccount's token (kubectl in a workspace Pod);
+  // the token authority and the URL exist only once the API server does, just below.
+  let podKubeconfig: ((pod: PodView) => string | undefined) | undefined;
+  const runtime = createRuntime({ store, clock, rng, serviceAccountKubeconfig: (pod) => podKubeconfig?.(pod), ...(o.cpu ? { cpu: o.cpu } : {}) });
   const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined, nodes: kindNodes(o.workers ?? 2, o.maxPodsPerNode) });
   const auth = createAuth({ store, clock, adminToken, signingKey });
   const tls = kept ? { caCert: kept.caCert, cert: kept.cert, key: kept.key } : createServingCertificate();
@@ -154,6 +159,7 @@ async function start(o: z.infer<typeof optionsSchema>, state: StateFile | undefi
     }
     throw err;
   }
+  podKubeconfig = (pod) => inClusterKubeconfig(store, auth, pod, (user, token, namespace) => kubeconfigYaml(url, tls.caCert, user, token, namespace));
   state?.saveIdentity({ adminToken, signingKey: signingKey.toString('base64'), caCert: tls.caCert, cert: tls.cert, key: tls.key, port: Number(new URL(url).port) });
   let closed: Promise<void> | undefined;
   return {

@@ -30,6 +30,8 @@ import { accountRoutes } from './http/routes/accounts.ts';
 import { SECURITY_SCHEMES } from './http/schemas/security.ts';
 import { classRoutes } from './http/routes/classes.ts';
 import { classEventRoutes } from './http/routes/classes-events.ts';
+import { Terminals } from './terminal/terminals.ts';
+import { handleTerminalUpgrades } from './terminal/upgrade.ts';
 import { Presence } from './classes/presence.ts';
 import { ClassService } from './classes/service.ts';
 import { sharedAssets } from '../web/server/assets.ts';
@@ -139,6 +141,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
+
+  // The portal's terminal: a WebSocket beside the routes (GET .../exercises/{id}/terminal).
+  const terminals = new Terminals({
+    environments: deps.platform.environments,
+    image: deps.config.workspaceImage,
+    idleMs: deps.config.terminalIdleMs,
+    onError: (message, err) => app.log.error({ err }, message),
+  });
+  const stopTerminals = handleTerminalUpgrades(app.server, authenticate, terminals);
+  // Before the server stops accepting: open shells end with a message, not a dropped socket.
+  app.addHook('preClose', async () => stopTerminals());
 
   await app.ready();
   return app;

@@ -14,6 +14,15 @@ for tool in kind docker node kubectl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "create-cluster.sh: $tool is required on PATH" >&2; exit 1; }
 done
 
+# kindnetd enforces NetworkPolicy (which keeps learners' namespaces apart on the
+# network) since kind v0.24.0; an older kind would silently leave them open.
+kind_version="$(kind version | sed -nE 's/^kind v([0-9]+)\.([0-9]+).*/\1 \2/p')"
+read -r kind_major kind_minor <<<"${kind_version:-0 0}"
+if [ "$kind_major" -eq 0 ] && [ "$kind_minor" -lt 24 ]; then
+  echo "create-cluster.sh: kind v0.24.0 or newer is needed (NetworkPolicy enforcement); found: $(kind version)" >&2
+  exit 1
+fi
+
 if kind get clusters 2>/dev/null | grep -qx "$name"; then
   echo "kind cluster \"$name\" already exists; reusing it"
 else

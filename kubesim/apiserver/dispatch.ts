@@ -66,7 +66,7 @@ async function rawText(call: ResourceCall): Promise<string> {
 export async function dispatch(call: ResourceCall, verb: string): Promise<void> {
   if (!allowed(call, verb)) {
     // exec without an upgrade: the real server demands one.
-    if (call.subresource === 'exec') throw badRequest('Upgrade request required');
+    if (call.subresource === 'exec' || call.subresource === 'attach') throw badRequest('Upgrade request required');
     throw methodNotAllowed();
   }
   const { res, params } = call;
@@ -92,6 +92,7 @@ export async function dispatch(call: ResourceCall, verb: string): Promise<void> 
     case 'log':
       return serveLogs(call.deps.podIO, getObject(call), params, res);
     case 'exec':
+    case 'attach':
       // Only reached without an Upgrade header (upgrades go to server.ts handleUpgrade).
       throw badRequest('Upgrade request required');
     default:

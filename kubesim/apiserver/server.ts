@@ -17,7 +17,8 @@ import { serveNonResource, type NonResourceState } from './nonresource.ts';
 import { buildOpenApi } from './openapi.ts';
 import { dispatch, verbFor } from './dispatch.ts';
 import { parseRoute, requestUrl, type Route } from './route.ts';
-import { execRequest, isWebSocketUpgrade, refuseUpgrade, RefusalMemo, requirePodIO, spdyRefusal } from './streams.ts';
+import { isWebSocketUpgrade, refuseUpgrade, RefusalMemo, requirePodIO, spdyRefusal } from './streams.ts';
+import { podUpgrades, servedUpgrades } from './upgrades.ts';
 
 export interface ApiServer {
   readonly server: Server;
@@ -111,16 +112,20 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
       if (!authenticated) throw unauthorized();
       const user = effectiveUser(deps.auth, authenticated, req, url.pathname);
       const route = parseRoute(url.pathname);
-      if (route.type !== 'resource' || route.resource.key !== 'pods' || route.subresource !== 'exec' || !route.name) {
-        throw new StatusError(400, 'BadRequest', `upgrade requests are served only for pods/exec (got ${url.pathname})`);
+      const serve = route.type === 'resource' && route.resource.key === 'pods' && route.name ? podUpgrades.get(route.subresource ?? '') : undefined;
+      if (route.type !== 'resource' || !route.name || !serve) {
+        throw new StatusError(400, 'BadRequest', `upgrade requests are served only for ${servedUpgrades()} (got ${url.pathname})`);
       }
       const ws = isWebSocketUpgrade(req);
       authorizeOrThrow(user, attributesFor(route, ws ? 'get' : 'create', url.pathname));
+      // A WebSocket upgrade is a GET, but exec/attach act on the Pod: `create` is required too
+      // (AuthorizePodWebsocketUpgradeCreatePermission, on by default since 1.31).
+      if (ws) authorizeOrThrow(user, attributesFor(route, 'create', url.pathname));
       const pod = deps.store.get('pods', route.namespace, route.name);
       if (!pod) throw new StatusError(404, 'NotFound', `pods "${route.name}" not found`, { name: route.name, kind: 'pods' });
       if (!ws) throw spdyRefusal(memo, rawUrl);
       try {
-        requirePodIO(deps.podIO).exec(req, socket, head, execRequest(pod, url.searchParams));
+        serve(requirePodIO(deps.podIO), req, socket, head, pod, url.searchParams);
       } catch (err) {
         if (err instanceof StatusError) memo.remember(rawUrl, err);
         throw err;

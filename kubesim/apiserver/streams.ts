@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StatusError, badRequest } from '../core/errors.ts';
-import type { ExecRequest, PodIO } from '../core/podio.ts';
+import type { AttachRequest, ExecRequest, PodIO } from '../core/podio.ts';
 import type { StoredObject } from '../core/types.ts';
 import { execQuery, logQuery, parseQuery } from './query.ts';
 
@@ -34,6 +34,18 @@ export function execRequest(pod: StoredObject, params: URLSearchParams): ExecReq
     pod,
     container: q.container || undefined,
     command,
+    stdin: q.stdin ?? false,
+    stdout: q.stdout ?? false,
+    stderr: q.stderr ?? false,
+    tty: q.tty ?? false,
+  };
+}
+
+export function attachRequest(pod: StoredObject, params: URLSearchParams): AttachRequest {
+  const q = parseQuery(execQuery, params);
+  return {
+    pod,
+    container: q.container || undefined,
     stdin: q.stdin ?? false,
     stdout: q.stdout ?? false,
     stderr: q.stderr ?? false,

@@ -54,6 +54,8 @@ export function createObject(call: ResourceCall, input: KubeObject, opts: WriteO
   }
   for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generation'] as const) delete meta[f];
   if (tracksGeneration(r)) meta.generation = 1;
+  // The RBAC storage checks escalation before its own create (policybased/storage.go).
+  deps.auth.confirmNoEscalation(call.user, r.key, obj, undefined);
   const ctx = strategyContext(call, opts.dryRun);
   const strategy = deps.behaviour.strategyFor(r.key);
   strategy?.prepareForCreate?.(obj, ctx);
@@ -113,6 +115,7 @@ export function commitUpdate(call: ResourceCall, old: StoredObject, input: KubeO
   else delete next.metadata.namespace;
   const wantedRv = next.metadata.resourceVersion;
   keepSystemMeta(old, next);
+  deps.auth.confirmNoEscalation(call.user, r.key, next, old);
   const ctx = strategyContext(call, opts.dryRun, subresource);
   const strategy = deps.behaviour.strategyFor(r.key);
   strategy?.prepareForUpdate?.(next, old, ctx);

@@ -17,6 +17,9 @@ export interface ExecRequest {
   tty: boolean;
 }
 
+/** GET .../pods/{name}/attach: the container's main process, no command. */
+export type AttachRequest = Omit<ExecRequest, 'command'>;
+
 export interface LogRequest {
   pod: StoredObject;
   container?: string;
@@ -36,6 +39,8 @@ export interface PodIO {
    * writes that as Status JSON.
    */
   exec(req: IncomingMessage, socket: Duplex, head: Buffer, request: ExecRequest): void;
+  /** Serve GET .../pods/{name}/attach the same way: the main process's output, and its stdin with ?stdin=true. */
+  attach(req: IncomingMessage, socket: Duplex, head: Buffer, request: AttachRequest): void;
   /** Serve GET .../pods/{name}/log as text/plain (chunked when following). May throw StatusError before writing. */
   logs(request: LogRequest, res: ServerResponse): void;
 }

@@ -73,6 +73,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   def({ kind: 'Pod', plural: 'pods', shortNames: ['po'], categories: ['all'], status: true,
     extra: [
       { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+      { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
       { name: 'log', kind: 'Pod', verbs: ['get'] },
       { name: 'binding', kind: 'Binding', verbs: ['create'] },
       { name: 'eviction', kind: 'Eviction', verbs: ['create'], group: 'policy', version: 'v1' },
@@ -85,6 +86,7 @@ export const RESOURCES: readonly ResourceDef[] = [
     extra: [{ name: 'token', kind: 'TokenRequest', verbs: ['create'], group: 'authentication.k8s.io', version: 'v1' }] }),
   def({ kind: 'ConfigMap', plural: 'configmaps', shortNames: ['cm'] }),
   def({ kind: 'Secret', plural: 'secrets' }),
+  def({ kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', shortNames: ['pvc'], status: true }),
   def({ kind: 'ResourceQuota', plural: 'resourcequotas', shortNames: ['quota'], status: true }),
   def({ kind: 'LimitRange', plural: 'limitranges', shortNames: ['limits'] }),
   def({ group: 'apps', kind: 'Deployment', plural: 'deployments', shortNames: ['deploy'], categories: ['all'], status: true,

@@ -7,6 +7,7 @@ import type { ContainerHandle, ImageDef, Listener } from './images/types.ts';
 import { LogBuffer } from './logs/buffer.ts';
 import type { CpuAccount } from './cpu/scheduler.ts';
 import type { MemoryMeter } from './cpu/memory.ts';
+import type { Console } from './tty/console.ts';
 
 export class ContainerInstance implements ContainerHandle {
   readonly listeners: Listener[] = [];
@@ -23,6 +24,8 @@ export class ContainerInstance implements ContainerHandle {
   memory: MemoryMeter | undefined;
   /** Called once when the instance terminates (the runtime releases its CPU account). */
   onTerminate: (() => void) | undefined;
+  /** The main process's stdio for attach (set when it starts). */
+  console: Console | undefined;
 
   constructor(
     readonly pod: PodView,
@@ -77,6 +80,7 @@ export class ContainerInstance implements ContainerHandle {
     this.listeners.length = 0;
     this.logs.end();
     this.onTerminate?.();
+    this.console?.end();
   }
 }
 

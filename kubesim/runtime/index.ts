@@ -5,23 +5,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Clock, Rng } from '../core/clock.ts';
-import type { ExecRequest, LogRequest, PodIO } from '../core/podio.ts';
+import type { AttachRequest, ExecRequest, LogRequest, PodIO } from '../core/podio.ts';
 import type { ContainerRuntime, ProbeResult, StartResult } from '../core/runtime.ts';
 import type { Store } from '../core/store.ts';
 import type { KubeObject, StoredObject } from '../core/types.ts';
 import { ContainerInstance, Containers } from './containers.ts';
 import { ContainerConfigError, containerEnv, kubeletEnv, processArgv } from './env.ts';
+import { AttachServer } from './exec/attach.ts';
 import { ExecServer } from './exec/ws.ts';
 import { execInContainer, type ExecOutcome } from './exec/run.ts';
 import { containerFiles, podHostname } from './files.ts';
 import { imageFor, pullFailure, repositoryExists } from './images/catalog.ts';
-import type { Io } from './images/types.ts';
 import { serveLogs } from './logs/serve.ts';
 import { Network } from './net/system.ts';
 import { findContainer, parsePod, type PodView } from './podspec.ts';
 import { probeContainer } from './probe.ts';
-import { drive, Killed, type Waiter } from './proc.ts';
+import { drive, Killed, type Driven, type Waiter } from './proc.ts';
 import { emptyStdin, stringStdin } from './shell/interp.ts';
+import { Console } from './tty/console.ts';
 import { CpuScheduler, type CpuSchedulerOptions } from './cpu/scheduler.ts';
 import { DEFAULT_MEMORY_LIMIT_BYTES, MemoryMeter, OomKilled } from './cpu/memory.ts';
 import { containerLimits } from './cpu/limits.ts';
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   rng: Rng;
   /** Real-time scale for simulated timeouts when the clock is a RealClock, e.g. 0.01 (the default). */
   timeoutScale?: number;
+  /** The in-cluster kubeconfig of a Pod's ServiceAccount (see System.serviceAccountKubeconfig). */
+  serviceAccountKubeconfig?: (pod: PodView) => string | undefined;
   /** The simulated CPU: a scheduler, or options for one (its slice timer is real time unless given). */
   cpu?: CpuScheduler | CpuSchedulerOptions;
 }
@@ -62,11 +65,21 @@ function stopExitCode(inst: ContainerInstance): number {
   return ['nginx', 'postgres', 'redis', 'mysql', 'registry.k8s.io/pause', 'prom/node-exporter', 'registry.k8s.io/coredns/coredns'].includes(repo) ? 0 : repo === 'hashicorp/http-echo' ? 2 : 137;
 }
 
+/** OOM-killed before its first pause (a doubling loop is quick to reach any limit): exited 137. */
+function orOomKilled(start: () => Driven<number>): Driven<number> {
+  try {
+    return start();
+  } catch (e) {
+    if (!(e instanceof OomKilled)) throw e;
+    return { done: true, value: 137 };
+  }
+}
+
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { store, clock, rng } = options;
   const waiter: Waiter = { clock, timeoutScale: options.timeoutScale ?? 0.01 };
   const containers = new Containers();
-  const network = new Network(store, clock, rng, containers);
+  const network = new Network(store, clock, rng, containers, options.serviceAccountKubeconfig);
   const exitListeners = new Set<(exit: ContainerExit) => void>();
   const cpu = options.cpu instanceof CpuScheduler ? options.cpu : new CpuScheduler(options.cpu);
   /** Exit reason of a main process that ended: OOMKilled when its memory meter says so. */
@@ -131,20 +144,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       inst.terminate(128, 'StartError', clock.now());
       return { state: 'exited', exitCode: 128, reason: 'StartError', logs: [msg] };
     }
-    const io: Io = { out: (s) => inst.log('stdout', s), err: (s) => inst.log('stderr', s), stdin: emptyStdin };
-    let d: ReturnType<typeof drive<number>>;
-    try {
-      d = drive(program(argv, { io, env, self: inst, sys: network }), waiter);
-    } catch (e) {
-      // OOM-killed before its first pause (a doubling loop is quick to reach any limit).
-      if (!(e instanceof OomKilled)) throw e;
-      d = { done: true, value: 137 };
-    }
+    // The main process's stdio: the log, attached clients, and stdin/tty when the spec asks (kubectl run -it).
+    const console = new Console(spec, waiter, (stream, s) => inst.log(stream, s));
+    inst.console = console;
+    const d = orOomKilled(() => drive(program(argv, { io: console.io, env, self: inst, sys: network }), waiter));
     if (d.done) {
       inst.terminate(d.value, exitReason(inst, d.value), clock.now());
       return { state: 'exited', exitCode: d.value, reason: inst.reason, logs: inst.logs.lines.map((l) => l.text.replace(/\n$/, '')) };
     }
     inst.kill = d.cancel;
+    if (console.terminal) {
+      // Ctrl-C typed at an attached terminal whose main process is not an interactive shell: SIGINT kills it.
+      console.terminal.onInterrupt = () => {
+        if (inst.state !== 'running') return;
+        d.cancel();
+        inst.terminate(130, 'Error', clock.now());
+        notifyExit(inst);
+      };
+    }
     d.promise.then(
       (code) => {
         if (inst.state !== 'running') return; // already ended (OOM-killed as a whole)
@@ -220,6 +237,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     exec(req: IncomingMessage, socket: Duplex, head: Buffer, request: ExecRequest): void {
       execServer.handle(req, socket, head, request);
     },
+    attach(req: IncomingMessage, socket: Duplex, head: Buffer, request: AttachRequest): void {
+      attachServer.handle(req, socket, head, request);
+    },
     logs(request: LogRequest, res: ServerResponse): void {
       serveLogs(containers, clock, request, res);
     },
@@ -231,6 +251,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     network, waiter, rng,
   });
+  const attachServer = new AttachServer({ resolve: (pod, container) => running(parsePod(pod), pod, container) });
   return runtime;
 }
 

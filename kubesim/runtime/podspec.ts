@@ -44,6 +44,10 @@ export const ContainerSchema = z.object({
   ports: z.array(ContainerPortSchema).optional(),
   /** Read by the CPU and memory meters (runtime/cpu/limits.ts parses it). */
   resources: z.unknown().optional(),
+  // kubectl run -it: the main process's stdin is attachable, through a terminal with tty.
+  stdin: z.boolean().optional(),
+  stdinOnce: z.boolean().optional(),
+  tty: z.boolean().optional(),
 });
 export type ContainerSpec = z.infer<typeof ContainerSchema>;
 
@@ -61,6 +65,7 @@ export const PodSchema = z.object({
     hostname: z.string().optional(),
     subdomain: z.string().optional(),
     serviceAccountName: z.string().optional(),
+    automountServiceAccountToken: z.boolean().optional(),
     enableServiceLinks: z.boolean().optional(),
     dnsPolicy: z.string().optional(),
     hostNetwork: z.boolean().optional(),

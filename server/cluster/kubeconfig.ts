@@ -2,7 +2,7 @@
 // message naming the field ("clusters[0].cluster.server: ..."), not fail later inside
 // client-node with a TypeError. client-node still does the loading (auth plugins, TLS).
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -22,7 +22,13 @@ const userEntry = z.object({
   name: z.string().min(1),
   // Users carry many auth shapes (token, client certs, exec, auth-provider); client-node
   // interprets them. We only insist it is an object.
-  user: z.looseObject({ token: z.string().min(1).optional() }).default({}),
+  user: z
+    .looseObject({
+      token: z.string().min(1).optional(),
+      // kubectl's spelling (client-go re-reads the file); client-node's is token-file.
+      tokenFile: z.string().min(1).optional(),
+    })
+    .default({}),
 });
 
 const contextEntry = z.object({
@@ -92,11 +98,29 @@ export function parseKubeconfig(text: string, source = 'kubeconfig'): Kubeconfig
 
 /** Validated KubeConfig from YAML text; relative file paths resolve against baseDir. */
 export function kubeConfigFromString(text: string, options: { source?: string; baseDir?: string } = {}): KubeConfig {
-  parseKubeconfig(text, options.source);
+  const doc = parseKubeconfig(text, options.source);
   const kc = new KubeConfig();
   kc.loadFromString(text);
+  rereadTokenFiles(kc, doc, options.baseDir);
   if (options.baseDir) kc.makePathsAbsolute(options.baseDir);
   return kc;
+}
+
+/**
+ * A user with `tokenFile` (kubectl's key; in-cluster, the ServiceAccount token the
+ * kubelet rotates) gets client-node's token-file auth provider, which re-reads the file
+ * every minute as client-go does, instead of a token read once at start that expires.
+ */
+function rereadTokenFiles(kc: KubeConfig, doc: KubeconfigDocument, baseDir: string | undefined): void {
+  const files = new Map(doc.users.flatMap((u) => (u.user.tokenFile && !u.user.token ? [[u.name, u.user.tokenFile] as const] : [])));
+  if (files.size === 0) return;
+  const users = kc.users.map((user) => {
+    const file = files.get(user.name);
+    if (!file) return user;
+    const tokenFile = baseDir && !isAbsolute(file) ? resolve(baseDir, file) : file;
+    return { ...user, authProvider: { name: 'tokenFile', config: { tokenFile } } };
+  });
+  kc.loadFromOptions({ clusters: kc.clusters, users, contexts: kc.contexts, currentContext: kc.currentContext });
 }
 
 export function kubeConfigFromFile(file: string): KubeConfig {

@@ -38,6 +38,10 @@ export interface Config {
    * kind's internal name; learners on the host use the published port).
    */
   readonly learnerApiServer: string | undefined;
+  /** The image of the learner's workspace Pod, where the portal's terminal runs. */
+  readonly workspaceImage: string;
+  /** A terminal nobody types into for this long is closed. */
+  readonly terminalIdleMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -146,6 +150,13 @@ const EnvSchema = z.object({
   KUBELAB_EXERCISES_DIR: raw,
   KUBELAB_ADMIN_TOKEN: adminToken,
   KUBELAB_LEARNER_API_SERVER: url,
+  KUBELAB_WORKSPACE_IMAGE: raw.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64})?$/, 'must be an image reference like kubelab/workspace:0.1.0')
+      .optional(),
+  ),
+  KUBELAB_TERMINAL_IDLE: duration('15m'),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
 });
 
@@ -198,6 +209,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     exercisesDir: e.KUBELAB_EXERCISES_DIR === undefined ? packagePath('exercises') : path.resolve(cwd, e.KUBELAB_EXERCISES_DIR),
     adminToken: e.KUBELAB_ADMIN_TOKEN,
     learnerApiServer: e.KUBELAB_LEARNER_API_SERVER,
+    workspaceImage: e.KUBELAB_WORKSPACE_IMAGE ?? 'kubelab/workspace:0.1.0',
+    terminalIdleMs: e.KUBELAB_TERMINAL_IDLE,
     logLevel: e.LOG_LEVEL,
   });
 }

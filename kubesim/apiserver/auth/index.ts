@@ -12,6 +12,7 @@ import type { Store } from '../../core/store.ts';
 import type { UserInfo } from '../../core/strategy.ts';
 import type { KubeObject, StoredObject } from '../../core/types.ts';
 import { bootstrapPolicy } from './bootstrap.ts';
+import { escalationCheck } from './escalation.ts';
 import { forbiddenError } from './forbidden.ts';
 import { type Decision, RbacIndex, authorizeRbac } from './rbac.ts';
 import { accessReviewAttributes, accessReviewResponse, rulesReview } from './reviews.ts';
@@ -33,6 +34,8 @@ export interface Auth {
   issueServiceAccountToken(namespace: string, serviceAccount: StoredObject, request: KubeObject): KubeObject;
   reviewAccess(user: UserInfo, review: KubeObject): KubeObject;
   reviewRules(user: UserInfo, review: KubeObject): KubeObject;
+  /** RBAC escalation prevention for writes of roles and bindings (no-op for other kinds). */
+  confirmNoEscalation(user: UserInfo, resourceKey: string, obj: KubeObject, old: KubeObject | undefined): void;
 }
 
 export interface AuthOptions {
@@ -69,6 +72,8 @@ export function createAuth(opts: AuthOptions): Auth {
   const decide = (user: UserInfo, attrs: RequestAttributes): Decision =>
     isPrivileged(user) ? { allowed: true, reason: '' } : authorizeRbac(index, user, attrs);
 
+  const escalation = escalationCheck(index, decide, isPrivileged);
+
   return {
     authenticate(headers) {
       const token = bearerToken(headers);
@@ -94,6 +99,9 @@ export function createAuth(opts: AuthOptions): Auth {
     },
     reviewRules(user, review) {
       return rulesReview(index, user, review);
+    },
+    confirmNoEscalation(user, resourceKey, obj, old) {
+      escalation.confirm(user, resourceKey, obj, old);
     },
   };
 }

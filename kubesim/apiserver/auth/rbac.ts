@@ -98,6 +98,12 @@ export class RbacIndex {
     return `unsupported role reference kind: "${b.roleRef.kind}"`;
   }
 
+  /** A Role (in namespace) or ClusterRole by name, as stored now. */
+  role(resource: 'roles' | 'clusterroles', namespace: string | undefined, name: string): Role | undefined {
+    this.refresh();
+    return resource === 'clusterroles' ? this.clusterRoles.get(name) : this.roles.get(`${namespace ?? ''}/${name}`);
+  }
+
   /**
    * VisitRulesFor: rules granted to the user cluster-wide, plus within `namespace`
    * when given. Returns the rule sets in visiting order and the resolution errors.

@@ -82,3 +82,33 @@ export function printRoleBinding(o: Json, now: number): PrintedRow {
     ],
   };
 }
+
+export const persistentVolumeClaimColumns: Column[] = [
+  nameCol,
+  col('Status', 'phase represents the current phase of PersistentVolumeClaim.'),
+  col('Volume', 'volumeName is the binding reference to the PersistentVolume backing this claim.'),
+  col('Capacity', 'capacity represents the actual resources of the underlying volume.'),
+  col('Access Modes', 'accessModes contains the actual access modes the volume backing the PVC has.'),
+  col('StorageClass', 'StorageClass of the pvc'),
+  col('VolumeAttributesClass', 'VolumeAttributesClass of the pvc'),
+  ageCol,
+  col('VolumeMode', 'volumeMode defines what type of volume is required by the claim.', wide),
+];
+
+const ACCESS_MODE_SHORT: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+
+/** printPersistentVolumeClaim: capacity and access modes are the bound volume's (empty while Pending). */
+export function printPersistentVolumeClaim(o: Json, now: number): PrintedRow {
+  const meta = rec(o.metadata);
+  const spec = rec(o.spec);
+  const status = rec(o.status);
+  const phase = meta.deletionTimestamp ? 'Terminating' : str(status.phase);
+  const modes = Array.isArray(status.accessModes) ? status.accessModes.map((m) => ACCESS_MODE_SHORT[str(m)] ?? str(m)).join(',') : '';
+  return {
+    cells: [
+      str(meta.name), phase, str(spec.volumeName), str(rec(status.capacity).storage), modes,
+      str(spec.storageClassName), str(spec.volumeAttributesClassName) || '<unset>',
+      since(meta.creationTimestamp, now), str(spec.volumeMode) || '<unset>',
+    ],
+  };
+}

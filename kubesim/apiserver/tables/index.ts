@@ -9,7 +9,7 @@ import type { StoredObject } from '../../core/types.ts';
 import type { Column, PrintedRow } from './columns.ts';
 import { eventColumns, namespaceColumns, nodeColumns, printEvent, printNamespace, printNode } from './cluster.ts';
 import {
-  configMapColumns, createdAtColumns, printConfigMap, printCreatedAt, printResourceQuota, printRoleBinding, printSecret,
+  configMapColumns, createdAtColumns, persistentVolumeClaimColumns, printConfigMap, printCreatedAt, printPersistentVolumeClaim, printResourceQuota, printRoleBinding, printSecret,
   printServiceAccount, resourceQuotaColumns, roleBindingColumns, secretColumns, serviceAccountColumns,
 } from './config.ts';
 import type { Json } from './fields.ts';
@@ -43,6 +43,7 @@ const PRINTERS: Record<string, Printer> = {
   events: { columns: eventColumns, print: printEvent },
   configmaps: { columns: configMapColumns, print: printConfigMap },
   secrets: { columns: secretColumns, print: printSecret },
+  persistentvolumeclaims: { columns: persistentVolumeClaimColumns, print: printPersistentVolumeClaim },
   serviceaccounts: { columns: serviceAccountColumns, print: printServiceAccount },
   resourcequotas: { columns: resourceQuotaColumns, print: printResourceQuota },
   limitranges: { columns: createdAtColumns, print: printCreatedAt },

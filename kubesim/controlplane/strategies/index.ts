@@ -4,6 +4,7 @@ import type { ResourceStrategy } from '../../core/strategy.ts';
 import { namespaceStrategy, subdomainNamed } from './generic.ts';
 import { configMapStrategy } from './configmap.ts';
 import { podStrategy } from './pod.ts';
+import { persistentVolumeClaimStrategy } from './pvc.ts';
 import { secretStrategy } from './secret.ts';
 import { serviceStrategy } from './service.ts';
 import { deploymentStrategy, replicaSetStrategy, statefulSetStrategy } from './workloads.ts';
@@ -15,6 +16,7 @@ export function strategyTable(): Map<string, ResourceStrategy> {
     ['nodes', subdomainNamed(false)],
     ['configmaps', configMapStrategy],
     ['secrets', secretStrategy],
+    ['persistentvolumeclaims', persistentVolumeClaimStrategy],
     ['serviceaccounts', subdomainNamed(true)],
     ['events', subdomainNamed(true)],
     ['resourcequotas', subdomainNamed(true)],

@@ -5,7 +5,7 @@
 
 import type { Rng } from '../../core/clock.ts';
 import type { ContainerInstance } from '../containers.ts';
-import type { Stdin } from '../images/types.ts';
+import type { Stdin, Tty } from '../images/types.ts';
 import type { Network } from '../net/system.ts';
 import { drive, type Waiter } from '../proc.ts';
 
@@ -24,6 +24,8 @@ export interface ExecParams {
   rng: Rng;
   argv: string[];
   stdin: Stdin;
+  /** The session's terminal (exec -t): shells without a script go interactive on it. */
+  tty?: Tty;
   out: (s: string) => void;
   err: (s: string) => void;
   /** Set by the caller to stop the command when the client goes away. */
@@ -43,7 +45,7 @@ export function execInContainer(p: ExecParams): Promise<Omit<ExecOutcome, 'stdou
     const internalError = `error executing command in container: failed to exec in container: failed to start exec "${execId(p.rng)}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown`;
     return Promise.resolve({ exitCode: 126, internalError });
   }
-  const d = drive(program(p.argv, { io: { out: p.out, err: p.err, stdin: p.stdin }, env: new Map(p.instance.env), self: p.instance, sys: p.network }), p.waiter);
+  const d = drive(program(p.argv, { io: { out: p.out, err: p.err, stdin: p.stdin, tty: p.tty }, env: new Map(p.instance.env), self: p.instance, sys: p.network }), p.waiter);
   if (d.done) return Promise.resolve({ exitCode: d.value });
   p.onCancel?.(d.cancel);
   return d.promise.then((exitCode) => ({ exitCode }));

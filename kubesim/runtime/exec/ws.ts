@@ -14,7 +14,9 @@ import type { StoredObject } from '../../core/types.ts';
 import type { ContainerInstance } from '../containers.ts';
 import type { Network } from '../net/system.ts';
 import { parsePod } from '../podspec.ts';
-import { awaitPromise, type Waiter } from '../proc.ts';
+import { awaitPromise, Killed, type Waiter } from '../proc.ts';
+import { parseResize } from '../tty/resize.ts';
+import { Terminal } from '../tty/terminal.ts';
 import { execInContainer } from './run.ts';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -97,22 +99,39 @@ export class ExecServer {
     const stdin = new SocketStdin();
     if (!request.stdin) stdin.end();
     let cancel: (() => void) | undefined;
+    let interrupted = false;
     let open = true;
     const send = (channel: number, data: string): void => {
       if (!open || data === '') return;
       ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data, 'utf8')]));
     };
+    // exec -t: stdin goes through a terminal (echo, line editing, Ctrl-C); without -i there is nothing to type.
+    const terminal = request.tty && request.stdin ? new Terminal(this.deps.waiter, request.stdout ? (s) => send(1, s) : () => undefined) : undefined;
+    if (terminal) {
+      terminal.onInterrupt = () => {
+        interrupted = true;
+        cancel?.();
+      };
+    }
     ws.on('message', (raw: RawData, isBinary: boolean) => {
       const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
       if (!isBinary || data.length === 0) return;
       const channel = data[0];
-      if (channel === 0) stdin.push(data.subarray(1));
-      else if (channel === 255 && v5 && data[1] === 0) stdin.end();
-      // Channel 4 (resize: {"Width","Height"} or {"width","height"}) has no effect without a terminal to redraw.
+      if (channel === 0) {
+        if (terminal) terminal.input(data.subarray(1).toString('utf8'));
+        else stdin.push(data.subarray(1));
+      } else if (channel === 255 && v5 && data[1] === 0) {
+        stdin.end();
+        terminal?.hangUp();
+      } else if (channel === 4) {
+        const size = parseResize(data.subarray(1));
+        if (size) terminal?.resize(size.width, size.height);
+      }
     });
     ws.on('close', () => {
       open = false;
       stdin.end();
+      terminal?.hangUp();
       cancel?.();
     });
     ws.on('error', () => {
@@ -120,23 +139,24 @@ export class ExecServer {
       cancel?.();
     });
     // A tty has a single output stream: stderr goes to stdout.
-    const out = request.stdout ? (s: string) => send(1, s) : () => undefined;
+    const plainOut = request.stdout ? (s: string) => send(1, s) : () => undefined;
+    const out = terminal ? (s: string) => terminal.write(s) : plainOut;
     const err = request.tty ? out : request.stderr ? (s: string) => send(2, s) : () => undefined;
+    const finish = (status: string): void => {
+      if (!open) return;
+      ws.send(Buffer.concat([Buffer.from([3]), Buffer.from(status, 'utf8')]));
+      ws.close(1000);
+    };
     execInContainer({
       instance, network: this.deps.network, waiter: this.deps.waiter, rng: this.deps.rng,
-      argv: request.command, stdin, out, err,
+      argv: request.command, stdin: terminal?.stdin ?? stdin, tty: terminal, out, err,
       onCancel: (c) => { cancel = c; },
     }).then(
-      (o) => {
-        if (!open) return;
-        ws.send(Buffer.concat([Buffer.from([3]), Buffer.from(exitStatus(request.command, o.exitCode, o.internalError), 'utf8')]));
-        ws.close(1000);
-      },
+      (o) => finish(exitStatus(request.command, o.exitCode, o.internalError)),
       (e: unknown) => {
-        if (!open) return;
-        const msg = e instanceof Error ? e.message : String(e);
-        ws.send(Buffer.concat([Buffer.from([3]), Buffer.from(exitStatus(request.command, 1, msg), 'utf8')]));
-        ws.close(1000);
+        // Ctrl-C with no shell owning the terminal: the command dies of SIGINT (128 + 2).
+        if (interrupted && e instanceof Killed) return finish(exitStatus(request.command, 130));
+        finish(exitStatus(request.command, 1, e instanceof Error ? e.message : String(e)));
       },
     );
   }

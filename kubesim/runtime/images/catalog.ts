@@ -4,6 +4,7 @@
 import { curlProgram } from '../commands/curl.ts';
 import { coreutils } from '../commands/coreutils.ts';
 import { getent } from '../commands/getent.ts';
+import { kubectlProgram } from '../commands/kubectl.ts';
 import { nc } from '../commands/nc.ts';
 import { nslookup } from '../commands/nslookup.ts';
 import { wget } from '../commands/wget.ts';
@@ -66,6 +67,12 @@ function build(): ImageDef[] {
     { repos: ['curlimages/curl'], entrypoint: ['/entrypoint.sh'], cmd: ['curl'], shell: 'ash',
       env: [['PATH', PATH_BUSYBOX], ['CURL_CA_BUNDLE', '/cacert.pem']],
       programs: busybox({ curl: curlProgram('8.13.0'), 'entrypoint.sh': curlEntrypoint }) },
+    // kubelab's workspace (deploy/workspace/Dockerfile): alpine with bash, curl and
+    // kubectl, where the portal's terminal runs. Its kubectl is the real one, with the
+    // Pod's ServiceAccount token, as kubectl in a real Pod uses its in-cluster config.
+    { repos: ['kubelab/workspace'], entrypoint: [], cmd: ['sleep', 'infinity'], shell: 'ash',
+      env: [['PATH', PATH_BUSYBOX]],
+      programs: busybox({ bash: shellProgram('bash'), curl: curlProgram('8.14.1'), kubectl: kubectlProgram }) },
     { repos: ['redis'], entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'], shell: 'dash', env: [['PATH', PATH_DEBIAN], ['REDIS_VERSION', '7.4.2']], programs: redisProgs },
     { repos: ['mysql'], entrypoint: ['docker-entrypoint.sh'], cmd: ['mysqld'], shell: 'bash', env: [['PATH', PATH_DEBIAN], ['MYSQL_MAJOR', '8.4'], ['MYSQL_VERSION', '8.4.5-1.el9']], programs: mysqlProgs },
     { repos: ['registry.k8s.io/coredns/coredns', 'coredns/coredns', 'k8s.gcr.io/coredns/coredns'], entrypoint: ['/coredns'], cmd: [], env: [['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']],

@@ -66,6 +66,7 @@ export const KNOWN_TAGS: Record<string, (tag: string) => boolean> = {
   'prom/node-exporter': nodeExporter,
   'quay.io/prometheus/node-exporter': nodeExporter,
   'curlimages/curl': curl,
+  'kubelab/workspace': named('latest', '0.1.0'),
 };
 
 export function tagExists(repo: string, tag: string): boolean {

@@ -32,6 +32,19 @@ export interface Io {
   out(s: string): void;
   err(s: string): void;
   stdin: Stdin;
+  /** Set when stdin is a terminal (exec -t, a container with tty: true): shells go interactive. */
+  tty?: Tty;
+}
+
+/** What a terminal's reader gets: a typed line (with its newline), Ctrl-C at the prompt, or end of input. */
+export type TtyRead = { kind: 'line'; text: string } | { kind: 'interrupt' } | { kind: 'eof' };
+
+/** A controlling terminal as an interactive shell uses it. */
+export interface Tty {
+  /** The next line typed; Ctrl-C or Ctrl-D / hang-up instead when they come first. */
+  readLine(): Proc<TtyRead>;
+  /** Run a command in the foreground: Ctrl-C stops it and the result says so. */
+  foreground<T>(proc: Proc<T>): Proc<{ interrupted: false; value: T } | { interrupted: true }>;
 }
 
 /** The container a program runs in. */
@@ -82,6 +95,13 @@ export interface System {
   /** One DNS query to the Pod's nameserver (no search list; callers apply it). */
   query(self: ContainerHandle, name: string, type: DnsType): DnsReply;
   connect(self: ContainerHandle, ip: string, port: number, protocol: 'TCP' | 'UDP'): ConnectResult;
+  /**
+   * What kubectl inside this container builds from its in-cluster config: the API
+   * server, its CA, a token of the Pod's ServiceAccount and the Pod's namespace, as a
+   * kubeconfig. Undefined without a mounted token (automountServiceAccountToken: false)
+   * or when the cluster offers no API to its Pods (bare unit fixtures).
+   */
+  serviceAccountKubeconfig?(self: ContainerHandle): string | undefined;
 }
 
 export interface ProcCtx {

@@ -18,7 +18,13 @@ export class Network implements System {
   readonly proxy: KubeProxy;
   readonly policies: NetworkPolicies;
 
-  constructor(store: Store, readonly clock: Clock, readonly rng: Rng, private readonly containers: Containers) {
+  constructor(
+    store: Store,
+    readonly clock: Clock,
+    readonly rng: Rng,
+    private readonly containers: Containers,
+    private readonly apiAccess?: (pod: PodView) => string | undefined,
+  ) {
     this.cluster = new ClusterView(store);
     this.dns = new ClusterDns(this.cluster, rng);
     this.proxy = new KubeProxy(this.cluster, clock, rng);
@@ -29,6 +35,10 @@ export class Network implements System {
     if (!pod) return { ip };
     const containerPorts = pod.spec.containers.flatMap((c) => c.ports ?? []);
     return { ip, pod: { namespace: pod.metadata.namespace ?? 'default', labels: pod.metadata.labels ?? {}, containerPorts } };
+  }
+
+  serviceAccountKubeconfig(self: ContainerHandle): string | undefined {
+    return this.apiAccess?.(self.pod);
   }
 
   /**

@@ -11,6 +11,7 @@ import { syntaxMessage } from './messages.ts';
 import { Parser } from './parser.ts';
 import { coreBuiltins } from '../commands/coreutils.ts';
 import { echo } from './echo.ts';
+import { interactive } from '../tty/interactive.ts';
 import { MeteredVars } from './vars.ts';
 import { OomKilled } from '../cpu/memory.ts';
 
@@ -55,6 +56,8 @@ export class Shell {
   readonly vars: MeteredVars;
   readonly exported: Set<string>;
   status = 0;
+  /** The last script ended by `exit` or `exec` (an interactive shell then ends too). */
+  exitRequested = false;
   private iterations = 0;
 
   constructor(
@@ -79,6 +82,16 @@ export class Shell {
     return `${this.name}: `;
   }
 
+  /** The script stops mid-construct (open quote, `do` without `done`): an interactive shell asks for more with PS2. */
+  isIncomplete(src: string): boolean {
+    try {
+      Parser.parse(src);
+      return false;
+    } catch (e) {
+      return e instanceof ShellSyntaxError && (e.problem.kind === 'eof' || e.problem.kind === 'unterminated');
+    }
+  }
+
   /** Parse and run a script; syntax errors exit 2 as every sh does. */
   *runScript(src: string, io: Io): Proc<number> {
     let list: List;
@@ -95,10 +108,11 @@ export class Shell {
     try {
       return yield* this.runList(list, sio);
     } catch (e) {
-      if (e instanceof ExitSignal) return e.code;
+      if (e instanceof ExitSignal) {
+        this.exitRequested = true;
+        return e.code;
+      }
       throw e;
-    } finally {
-      this.vars.release();
     }
   }
 
@@ -427,7 +441,11 @@ export class Shell {
     let captured = '';
     const sub = new Shell(this.ctx, this.flavor, this.name, this.positional, this);
     const io: Io = { out: (s) => { captured += s; }, err: this.ctx.io.err, stdin: emptyStdin };
-    this.status = yield* sub.runScript(script, io);
+    try {
+      this.status = yield* sub.runScript(script, io);
+    } finally {
+      sub.vars.release();
+    }
     return captured;
   }
 }
@@ -461,13 +479,18 @@ export function shellProgram(flavor: ShellFlavor): Program {
     const name = script !== undefined && argv[i] !== undefined ? argv[i] ?? invoked : invoked;
     const positional = script !== undefined ? argv.slice(i + 1) : [];
     const shell = new Shell(ctx, flavor, name, positional);
-    const src = script ?? (yield* ctx.io.stdin.readAll());
+    const tty = ctx.io.tty;
     try {
+      if (script === undefined && tty) return yield* interactive(shell, flavor, ctx.io, tty, ctx.self.hostname);
+      const src = script ?? (yield* ctx.io.stdin.readAll());
       return yield* shell.runScript(src, ctx.io);
     } catch (e) {
       // The OOM killer's SIGKILL: whoever waits for this shell sees 128 + 9.
       if (e instanceof OomKilled) return 137;
       throw e;
+    } finally {
+      // The shell ended: its variables' memory goes back to the container.
+      shell.vars.release();
     }
   };
 }
