@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after another, with the machine noted.
 // Figures are medians and percentiles; compare them as ratios, not absolutes.
 import { benchCluster } from './cluster.ts';
+import { benchCpu } from './cpu.ts';
 import { benchDurable } from './durable.ts';
 import { benchExec } from './exec.ts';
 import { benchGrading } from './grading.ts';
@@ -31,3 +32,4 @@ if (want('pool')) process.stdout.write(`## cluster pool (3 embedded clusters)\n$
 if (want('portforward')) process.stdout.write(`## kubectl port-forward\n${await benchPortForward()}\n\n`);
 if (want('pace')) process.stdout.write(`## embedded cluster speed\n${await benchPace()}\n\n`);
 if (want('webhooks')) process.stdout.write(`## webhooks\n${await benchWebhooks()}\n\n`);
+if (want('cpu')) process.stdout.write(`## noisy neighbour (simulated CPU limits)\n${await benchCpu()}\n\n`);

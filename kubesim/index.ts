@@ -14,8 +14,10 @@ import { Store } from './core/store.ts';
 import { ClusterStartError, openStateFile, type StateFile } from './durable/state-file.ts';
 
 export { ClusterStartError } from './durable/state-file.ts';
+export { CpuScheduler } from './runtime/cpu/scheduler.ts';
 import { createControlPlane, kindNodes, type ControlPlane, type Pace } from './controlplane/index.ts';
 import { createRuntime } from './runtime/index.ts';
+import { CpuScheduler } from './runtime/cpu/scheduler.ts';
 import { inClusterKubeconfig } from './runtime/incluster.ts';
 import type { PodView } from './runtime/podspec.ts';
 
@@ -46,6 +48,8 @@ export interface ClusterOptions {
    * cluster lives in memory only.
    */
   stateFile?: string;
+  /** The simulated CPU simulated processes are metered on (default: a CpuScheduler on real time). */
+  cpu?: CpuScheduler;
 }
 
 export interface ClusterUser {
@@ -86,6 +90,7 @@ const optionsSchema = z.object({
   historySize: z.number().int().positive().optional(),
   watch: z.object({ defaultTimeoutSeconds: z.number().positive().optional(), bookmarkIntervalMs: z.number().positive().optional() }).optional(),
   stateFile: z.string().min(1).optional(),
+  cpu: z.instanceof(CpuScheduler, { message: 'cpu must be a CpuScheduler' }).optional(),
 });
 
 function kubeconfigYaml(url: string, caCert: string, userName: string, token: string, namespace?: string): string {
@@ -132,7 +137,7 @@ async function start(o: z.infer<typeof optionsSchema>, state: StateFile | undefi
   // Pods reach the API with their ServiceAccount's token (kubectl in a workspace Pod);
   // the token authority and the URL exist only once the API server does, just below.
   let podKubeconfig: ((pod: PodView) => string | undefined) | undefined;
-  const runtime = createRuntime({ store, clock, rng, serviceAccountKubeconfig: (pod) => podKubeconfig?.(pod) });
+  const runtime = createRuntime({ store, clock, rng, serviceAccountKubeconfig: (pod) => podKubeconfig?.(pod), ...(o.cpu ? { cpu: o.cpu } : {}) });
   const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined, nodes: kindNodes(o.workers ?? 2, o.maxPodsPerNode) });
   const auth = createAuth({ store, clock, adminToken, signingKey });
   const tls = kept ? { caCert: kept.caCert, cert: kept.cert, key: kept.key } : createServingCertificate();

@@ -5,6 +5,8 @@ import type { ContainerSpec, PodView } from './podspec.ts';
 import { podNamespace } from './podspec.ts';
 import type { ContainerHandle, ImageDef, Listener } from './images/types.ts';
 import { LogBuffer } from './logs/buffer.ts';
+import type { CpuAccount } from './cpu/scheduler.ts';
+import type { MemoryMeter } from './cpu/memory.ts';
 import type { Console } from './tty/console.ts';
 
 export class ContainerInstance implements ContainerHandle {
@@ -17,6 +19,11 @@ export class ContainerInstance implements ContainerHandle {
   readonly startedAt: number;
   /** Stops the main process (set once it waits). */
   kill: (() => void) | undefined;
+  /** CPU and memory meters, set by the runtime from the container's limits. */
+  cpu: CpuAccount | undefined;
+  memory: MemoryMeter | undefined;
+  /** Called once when the instance terminates (the runtime releases its CPU account). */
+  onTerminate: (() => void) | undefined;
   /** The main process's stdio for attach (set when it starts). */
   console: Console | undefined;
 
@@ -72,6 +79,7 @@ export class ContainerInstance implements ContainerHandle {
     this.finishedAt = at;
     this.listeners.length = 0;
     this.logs.end();
+    this.onTerminate?.();
     this.console?.end();
   }
 }

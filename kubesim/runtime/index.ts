@@ -21,9 +21,12 @@ import { dialInPod } from './net/dial.ts';
 import { Network } from './net/system.ts';
 import { findContainer, parsePod, type PodView } from './podspec.ts';
 import { probeContainer } from './probe.ts';
-import { drive, Killed, type Waiter } from './proc.ts';
+import { drive, Killed, type Driven, type Waiter } from './proc.ts';
 import { emptyStdin, stringStdin } from './shell/interp.ts';
 import { Console } from './tty/console.ts';
+import { CpuScheduler, type CpuSchedulerOptions } from './cpu/scheduler.ts';
+import { DEFAULT_MEMORY_LIMIT_BYTES, MemoryMeter, OomKilled } from './cpu/memory.ts';
+import { containerLimits } from './cpu/limits.ts';
 
 export interface RuntimeOptions {
   store: Store;
@@ -33,6 +36,8 @@ export interface RuntimeOptions {
   timeoutScale?: number;
   /** The in-cluster kubeconfig of a Pod's ServiceAccount (see System.serviceAccountKubeconfig). */
   serviceAccountKubeconfig?: (pod: PodView) => string | undefined;
+  /** The simulated CPU: a scheduler, or options for one (its slice timer is real time unless given). */
+  cpu?: CpuScheduler | CpuSchedulerOptions;
 }
 
 export interface ContainerExit {
@@ -51,6 +56,8 @@ export interface Runtime extends ContainerRuntime, PodIO {
   onExit(listener: (exit: ContainerExit) => void): () => void;
   /** The network, for tests and tools: DNS queries, kube-proxy decisions. */
   readonly network: Network;
+  /** The simulated CPU every container's processes are metered on. */
+  readonly cpu: CpuScheduler;
 }
 
 /** Exit codes when the kubelet stops a container: servers exit 0 on SIGTERM; a shell as PID 1 ignores it and is killed. */
@@ -59,12 +66,25 @@ function stopExitCode(inst: ContainerInstance): number {
   return ['nginx', 'postgres', 'redis', 'mysql', 'registry.k8s.io/pause', 'prom/node-exporter', 'registry.k8s.io/coredns/coredns'].includes(repo) ? 0 : repo === 'hashicorp/http-echo' ? 2 : 137;
 }
 
+/** OOM-killed before its first pause (a doubling loop is quick to reach any limit): exited 137. */
+function orOomKilled(start: () => Driven<number>): Driven<number> {
+  try {
+    return start();
+  } catch (e) {
+    if (!(e instanceof OomKilled)) throw e;
+    return { done: true, value: 137 };
+  }
+}
+
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { store, clock, rng } = options;
   const waiter: Waiter = { clock, timeoutScale: options.timeoutScale ?? 0.01 };
   const containers = new Containers();
   const network = new Network(store, clock, rng, containers, options.serviceAccountKubeconfig);
   const exitListeners = new Set<(exit: ContainerExit) => void>();
+  const cpu = options.cpu instanceof CpuScheduler ? options.cpu : new CpuScheduler(options.cpu);
+  /** Exit reason of a main process that ended: OOMKilled when its memory meter says so. */
+  const exitReason = (inst: ContainerInstance, code: number): string => (inst.memory?.oomKilled ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error');
 
   const notifyExit = (inst: ContainerInstance): void => {
     const exit: ContainerExit = { namespace: inst.namespace, pod: inst.pod.metadata.name, uid: inst.pod.metadata.uid ?? '', container: inst.name, exitCode: inst.exitCode, reason: inst.reason };
@@ -103,6 +123,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const env = containerEnv(vars, image.env, hostname);
     const argv = processArgv(spec, image.entrypoint, image.cmd, vars);
     const inst = new ContainerInstance(pod, spec, image, env, hostname, containerFiles(pod), () => clock.now());
+    const limits = containerLimits(spec.resources);
+    const account = cpu.account({ namespace: inst.namespace, pod: pod.metadata.name, container: name }, limits.cpuCores);
+    inst.cpu = account;
+    inst.memory = new MemoryMeter(limits.memoryBytes ?? DEFAULT_MEMORY_LIMIT_BYTES);
+    inst.memory.onOom = () => {
+      // memory.oom.group: the whole container ends, whichever of its processes (main or an
+      // exec) crossed the limit. After the current step, so the main process's own 137 lands first.
+      queueMicrotask(() => {
+        if (inst.state !== 'running' || !inst.kill) return;
+        inst.kill();
+        inst.terminate(137, 'OOMKilled', clock.now());
+        notifyExit(inst);
+      });
+    };
+    inst.onTerminate = () => cpu.release(account);
     containers.add(uid, inst);
     const program = image.programs[(argv[0] ?? '').split('/').pop() ?? ''];
     if (!program) {
@@ -113,9 +148,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     // The main process's stdio: the log, attached clients, and stdin/tty when the spec asks (kubectl run -it).
     const console = new Console(spec, waiter, (stream, s) => inst.log(stream, s));
     inst.console = console;
-    const d = drive(program(argv, { io: console.io, env, self: inst, sys: network }), waiter);
+    const d = orOomKilled(() => drive(program(argv, { io: console.io, env, self: inst, sys: network }), waiter));
     if (d.done) {
-      inst.terminate(d.value, d.value === 0 ? 'Completed' : 'Error', clock.now());
+      inst.terminate(d.value, exitReason(inst, d.value), clock.now());
       return { state: 'exited', exitCode: d.value, reason: inst.reason, logs: inst.logs.lines.map((l) => l.text.replace(/\n$/, '')) };
     }
     inst.kill = d.cancel;
@@ -130,11 +165,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
     d.promise.then(
       (code) => {
-        inst.terminate(code, code === 0 ? 'Completed' : 'Error', clock.now());
+        if (inst.state !== 'running') return; // already ended (OOM-killed as a whole)
+        inst.terminate(code, exitReason(inst, code), clock.now());
         notifyExit(inst);
       },
       (e: unknown) => {
         if (e instanceof Killed) return;
+        if (e instanceof OomKilled) {
+          inst.terminate(137, 'OOMKilled', clock.now());
+          notifyExit(inst);
+          return;
+        }
         inst.log('stderr', `${e instanceof Error ? e.message : String(e)}\n`);
         inst.terminate(1, 'Error', clock.now());
         notifyExit(inst);
@@ -166,6 +207,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const runtime: Runtime = {
     network,
+    cpu,
     canPull: (image) => imageFor(image) !== undefined,
     hasRepository: repositoryExists,
     pullFailure,

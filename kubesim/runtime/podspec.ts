@@ -42,6 +42,8 @@ export const ContainerSchema = z.object({
     )
     .optional(),
   ports: z.array(ContainerPortSchema).optional(),
+  /** Read by the CPU and memory meters (runtime/cpu/limits.ts parses it). */
+  resources: z.unknown().optional(),
   // kubectl run -it: the main process's stdin is attachable, through a terminal with tty.
   stdin: z.boolean().optional(),
   stdinOnce: z.boolean().optional(),

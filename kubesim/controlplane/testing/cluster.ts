@@ -8,6 +8,7 @@ import { resourceByKey } from '../../core/registry.ts';
 import { Store } from '../../core/store.ts';
 import type { KubeObject, StoredObject } from '../../core/types.ts';
 import { createRuntime, type Runtime } from '../../runtime/index.ts';
+import type { CpuSchedulerOptions } from '../../runtime/cpu/scheduler.ts';
 import { InternalClient } from '../client.ts';
 import { deleteObject } from '../controllers/helpers.ts';
 import { createControlPlane, settle, type ControlPlane, type NodeSpec } from '../index.ts';
@@ -32,12 +33,17 @@ export interface TestCluster {
 export interface TestClusterOptions {
   /** The topology (default: kind's control plane and two workers). */
   nodes?: NodeSpec[];
+  /** The simulated CPU's options (tests pass the cluster's clock as its slice timer with `cpuOnClusterClock`). */
+  cpu?: CpuSchedulerOptions;
+  /** Use the cluster's ManualClock as the CPU slice timer, so settling time also ends throttles. */
+  cpuOnClusterClock?: boolean;
 }
 
 export async function startTestCluster(seed = 1, options: TestClusterOptions = {}): Promise<TestCluster> {
   const clock = new ManualClock();
   const store = new Store({ clock, newUid: uidSource(seed) });
-  const runtime = createRuntime({ store, clock, rng: seededRng(seed + 1000) });
+  const cpu = options.cpu || options.cpuOnClusterClock ? { ...options.cpu, ...(options.cpuOnClusterClock ? { timer: clock } : {}) } : undefined;
+  const runtime = createRuntime({ store, clock, rng: seededRng(seed + 1000), ...(cpu ? { cpu } : {}) });
   const rng = seededRng(seed);
   const errors: unknown[] = [];
   const cp = createControlPlane({ store, clock, rng, runtime, nodes: options.nodes, onError: (_c, _k, e) => errors.push(e) });

@@ -6,6 +6,8 @@ import type { Clock, Rng } from '../../core/clock.ts';
 import type { HttpRequest, HttpResponse } from '../net/http.ts';
 import type { ContainerSpec, PodView } from '../podspec.ts';
 import type { Proc } from '../proc.ts';
+import type { CpuAccount } from '../cpu/scheduler.ts';
+import type { MemoryMeter } from '../cpu/memory.ts';
 
 export interface Peer {
   ip: string;
@@ -62,6 +64,10 @@ export interface ContainerHandle {
   file(path: string): string | undefined;
   /** Write a file in the container's writable layer (shell redirections). */
   writeFile(path: string, content: string, append: boolean): void;
+  /** The container's CPU account (work is charged to it; absent: unmetered). */
+  readonly cpu?: CpuAccount | undefined;
+  /** The container's memory meter (absent: unmetered). */
+  readonly memory?: MemoryMeter | undefined;
 }
 
 export type ConnectResult =

@@ -13,6 +13,8 @@ import { coreBuiltins } from '../commands/coreutils.ts';
 import { echo } from './echo.ts';
 import { interactive } from '../tty/interactive.ts';
 import { openDevTcp, parseDevTcp } from '../net/devtcp.ts';
+import { MeteredVars } from './vars.ts';
+import { OomKilled } from '../cpu/memory.ts';
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -52,7 +54,7 @@ interface ShellIo extends Io {
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class Shell {
-  readonly vars: Map<string, string>;
+  readonly vars: MeteredVars;
   readonly exported: Set<string>;
   status = 0;
   /** The last script ended by `exit` or `exec` (an interactive shell then ends too). */
@@ -66,7 +68,9 @@ export class Shell {
     private positional: string[] = [],
     parent?: Shell,
   ) {
-    this.vars = new Map(parent ? parent.vars : ctx.env);
+    // A subshell holds its own copy of its parent's variables, charged to the container's memory.
+    this.vars = new MeteredVars(ctx.self.memory, ctx.self.cpu);
+    for (const [k, v] of parent ? parent.vars : ctx.env) this.vars.set(k, v);
     this.exported = new Set(parent ? parent.exported : ctx.env.keys());
     if (parent) this.status = parent.status;
     if (!this.vars.has('PWD')) this.vars.set('PWD', '/');
@@ -119,7 +123,11 @@ export class Shell {
         // Detached: runs alongside, its status is not waited for (no job control).
         this.status = 0;
         const child = new Shell(this.ctx, this.flavor, this.name, this.positional, this);
-        yield* child.runAndOr({ ...item, background: false }, io);
+        try {
+          yield* child.runAndOr({ ...item, background: false }, io);
+        } finally {
+          child.vars.release();
+        }
         continue;
       }
       yield* this.runAndOr(item, io);
@@ -154,8 +162,16 @@ export class Shell {
     return status;
   }
 
+  /** A loop turn: charged to the container's CPU, and the point where a busy loop waits its turn. */
   private *tick(): Proc<void> {
-    if (++this.iterations % 1000 === 0) yield* awaitPromise(yieldToEventLoop());
+    const cpu = this.ctx.self.cpu;
+    if (!cpu) {
+      if (++this.iterations % 1000 === 0) yield* awaitPromise(yieldToEventLoop());
+      return;
+    }
+    cpu.charge(1);
+    const wait = cpu.checkpoint();
+    if (wait) yield* awaitPromise(wait);
   }
 
   private *runCommand(cmd: Command, io0: ShellIo, inPipeline: boolean): Proc<number> {
@@ -171,6 +187,8 @@ export class Shell {
         } catch (e) {
           if (e instanceof ExitSignal) return (this.status = e.code);
           throw e;
+        } finally {
+          sub.vars.release();
         }
       }
       case 'for': {
@@ -265,6 +283,7 @@ export class Shell {
   }
 
   private *runSimple(cmd: Extract<Command, { kind: 'simple' }>, io: ShellIo, inPipeline: boolean): Proc<number> {
+    this.ctx.self.cpu?.charge(1);
     const argv = yield* this.expandWords(cmd.words);
     const assigns: [string, string][] = [];
     for (const a of cmd.assigns) assigns.push([a.name, (yield* this.expandWord(a.value, false)).join('')]);
@@ -441,7 +460,11 @@ export class Shell {
     let captured = '';
     const sub = new Shell(this.ctx, this.flavor, this.name, this.positional, this);
     const io: Io = { out: (s) => { captured += s; }, err: this.ctx.io.err, stdin: emptyStdin };
-    this.status = yield* sub.runScript(script, io);
+    try {
+      this.status = yield* sub.runScript(script, io);
+    } finally {
+      sub.vars.release();
+    }
     return captured;
   }
 }
@@ -475,8 +498,18 @@ export function shellProgram(flavor: ShellFlavor): Program {
     const name = script !== undefined && argv[i] !== undefined ? argv[i] ?? invoked : invoked;
     const positional = script !== undefined ? argv.slice(i + 1) : [];
     const shell = new Shell(ctx, flavor, name, positional);
-    if (script === undefined && ctx.io.tty) return yield* interactive(shell, flavor, ctx.io, ctx.io.tty, ctx.self.hostname);
-    const src = script ?? (yield* ctx.io.stdin.readAll());
-    return yield* shell.runScript(src, ctx.io);
+    const tty = ctx.io.tty;
+    try {
+      if (script === undefined && tty) return yield* interactive(shell, flavor, ctx.io, tty, ctx.self.hostname);
+      const src = script ?? (yield* ctx.io.stdin.readAll());
+      return yield* shell.runScript(src, ctx.io);
+    } catch (e) {
+      // The OOM killer's SIGKILL: whoever waits for this shell sees 128 + 9.
+      if (e instanceof OomKilled) return 137;
+      throw e;
+    } finally {
+      // The shell ended: its variables' memory goes back to the container.
+      shell.vars.release();
+    }
   };
 }

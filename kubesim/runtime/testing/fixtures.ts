@@ -5,6 +5,7 @@ import { ManualClock, seededRng } from '../../core/clock.ts';
 import { Store } from '../../core/store.ts';
 import type { KubeObject, StoredObject } from '../../core/types.ts';
 import { createRuntime, type Runtime } from '../index.ts';
+import type { CpuSchedulerOptions } from '../cpu/scheduler.ts';
 
 export interface World {
   store: Store;
@@ -12,10 +13,11 @@ export interface World {
   rt: Runtime;
 }
 
-export function world(seed = 1): World {
+/** options.cpu: the simulated CPU's options, given the world's clock (to make it the slice timer). */
+export function world(seed = 1, options: { cpu?: (clock: ManualClock) => CpuSchedulerOptions } = {}): World {
   const clock = new ManualClock();
   const store = new Store({ clock });
-  const rt = createRuntime({ store, clock, rng: seededRng(seed) });
+  const rt = createRuntime({ store, clock, rng: seededRng(seed), ...(options.cpu ? { cpu: options.cpu(clock) } : {}) });
   for (const ns of ['default', 'shop', 'other', 'kube-system']) {
     store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
   }
