@@ -101,3 +101,26 @@ describe('netshoot other tools', () => {
     expect(w.rt.canPull('nicolaka/netshoot:v0.99')).toBe(false);
   });
 });
+
+describe('netshoot with no DNS server answering', () => {
+  // kube-dns with no ready endpoints: kube-proxy rejects the queries, so no reply ever comes.
+  function deafDns(): World {
+    const w = cluster();
+    service(w, 'kube-dns', { clusterIP: '10.96.0.10', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }, 'kube-system');
+    slice(w, 'kube-dns', [{ name: 'dns', port: 53, protocol: 'UDP' }], [], 'kube-system');
+    return w;
+  }
+
+  it.each([
+    ['dig: three tries, then exit 9', 'dig +short web.default.svc.cluster.local',
+      ';; communications error to 10.96.0.10#53: timed out\n'.repeat(3) + ';; no servers could be reached\n', 9],
+    ['dig +tries=1', 'dig +short +tries=1 web.default.svc.cluster.local',
+      ';; communications error to 10.96.0.10#53: timed out\n;; no servers could be reached\n', 9],
+    ['nslookup: exit 1', 'nslookup web',
+      ';; communications error to 10.96.0.10#53: timed out\n'.repeat(3) + ';; no servers could be reached\n\n', 1],
+  ])('%s', async (_why, script, stdout, code) => {
+    const w = deafDns();
+    const r = await sh(w, netshoot(w), script);
+    expect([r.stdout, r.stderr, r.exitCode]).toEqual([stdout, '', code]);
+  });
+});
