@@ -12,10 +12,16 @@ export const CHECK_CAUSES = {
   'workload-ready': ['no-workload', 'wrong-replicas', 'scaled-to-zero', 'not-ready', 'rollout-stuck'],
   endpoints: ['no-service', 'not-ready', 'wrong-count', 'foreign-endpoints', 'missing-pods', 'wrong-port', 'rollout-stuck'],
   dns: ['no-service', 'headless', 'no-pods', 'nxdomain', 'wrong-address'],
-  http: [],
-  tcp: [],
-  affinity: [],
-  'local-traffic': [],
+  // Why a request did not get through (graders/reach.ts), then, for http, a wrong answer.
+  http: ['no-service', 'dns-name', 'no-endpoints', 'wrong-target-port', 'wrong-port', 'local-policy', 'network-policy', 'no-answer', 'wrong-status', 'wrong-body'],
+  tcp: ['no-service', 'dns-name', 'no-endpoints', 'wrong-target-port', 'wrong-port', 'local-policy', 'network-policy'],
+  // no-affinity: sessionAffinity is not ClientIP; short-timeout: timeoutSeconds ran out
+  // between requests; one-endpoint: one ready Pod cannot show stickiness; no-pod-name:
+  // the answers do not say which Pod served them; unreachable: requests failed.
+  affinity: ['no-service', 'no-affinity', 'short-timeout', 'one-endpoint', 'no-pod-name', 'unreachable'],
+  // no-policy: internalTrafficPolicy is not Local; no-local-endpoint: a node with a backend
+  // got no answer from it; no-pod-name: the answers do not say which Pod served them.
+  'local-traffic': ['no-service', 'no-ready-pods', 'no-policy', 'no-local-endpoint', 'no-pod-name', 'unreachable'],
   'readiness-probe': [],
   script: [],
 } as const satisfies Record<CheckType, readonly string[]>;

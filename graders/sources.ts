@@ -16,6 +16,9 @@ const TOOLS_BY_REPO: Readonly<Record<string, readonly Tool[]>> = {
   'prom/node-exporter': BUSYBOX,
   'quay.io/prometheus/node-exporter': BUSYBOX,
   'curlimages/curl': [...BUSYBOX, 'curl'],
+  // netshoot's nslookup is BIND's (another output format) and its nc is OpenBSD's: the
+  // grader uses its busybox wget, musl getent and curl.
+  'nicolaka/netshoot': ['wget', 'getent', 'curl'],
   nginx: ['getent', 'curl'],
   'nginxinc/nginx-unprivileged': ['getent', 'curl'],
   postgres: ['getent'],

@@ -10,6 +10,8 @@ export type Schema = Record<string, unknown>;
 const CORE = 'io.k8s.api.core.v1.';
 const APPS = 'io.k8s.api.apps.v1.';
 const DISC = 'io.k8s.api.discovery.v1.';
+const NET = 'io.k8s.api.networking.v1.';
+const RBAC = 'io.k8s.api.rbac.v1.';
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 const INTSTR = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
@@ -347,6 +349,50 @@ const core: Record<string, Schema> = {
   NamespaceStatus: obj('Observed state of a namespace.', {
     phase: str('Active, or Terminating while its objects are deleted.'),
   }),
+
+  ServiceAccount: kind('', 'v1', 'ServiceAccount', 'An identity for processes that run in a pod; pods use their namespace\'s default one unless spec.serviceAccountName names another.', {
+    automountServiceAccountToken: bool('Whether pods using this account get an API token mounted; a pod\'s own setting wins.'),
+    imagePullSecrets: refList(`${CORE}LocalObjectReference`, 'Secrets in the same namespace used to pull the images of pods that use this account.'),
+    secrets: refList(`${CORE}ObjectReference`, 'Secrets pods running as this account may use (legacy; not used for tokens since v1.24).'),
+  }),
+  LocalObjectReference: { ...obj('Names an object in the same namespace.', {
+    name: str('Name of the object.'),
+  }), 'x-kubernetes-map-type': 'atomic' },
+  ResourceQuota: kind('', 'v1', 'ResourceQuota', 'Limits on the total resources and object counts of one namespace; a create that would exceed them is refused.', {
+    spec: ref(`${CORE}ResourceQuotaSpec`, 'The limits the quota enforces.'),
+    status: ref(`${CORE}ResourceQuotaStatus`, 'What is enforced and what is used now.'),
+  }),
+  ResourceQuotaSpec: obj('The limits of a quota.', {
+    hard: quantities('Limit per named resource, such as pods, requests.cpu, limits.memory or count/deployments.apps.'),
+    scopes: strList('Only objects in all these scopes count, such as BestEffort or NotTerminating.'),
+    scopeSelector: ref(`${CORE}ScopeSelector`, 'Only objects matching these scope expressions count.'),
+  }),
+  ScopeSelector: { ...obj('Scope expressions, all of which must match.', {
+    matchExpressions: refList(`${CORE}ScopedResourceSelectorRequirement`, 'The expressions, ANDed.'),
+  }), 'x-kubernetes-map-type': 'atomic' },
+  ScopedResourceSelectorRequirement: obj('One scope expression.', {
+    scopeName: str('The scope, such as PriorityClass or Terminating.'),
+    operator: str('In, NotIn, Exists or DoesNotExist.'),
+    values: strList('Values for In and NotIn; empty for Exists and DoesNotExist.'),
+  }, ['scopeName', 'operator']),
+  ResourceQuotaStatus: obj('Observed state of a quota.', {
+    hard: quantities('The limits being enforced.'),
+    used: quantities('What the namespace uses now, per limited resource.'),
+  }),
+  LimitRange: kind('', 'v1', 'LimitRange', 'Per-object resource constraints in a namespace, and the defaults given to containers that set no requests or limits.', {
+    spec: ref(`${CORE}LimitRangeSpec`, 'The constraints.'),
+  }),
+  LimitRangeSpec: obj('The constraints of a LimitRange.', {
+    limits: refList(`${CORE}LimitRangeItem`, 'One entry per kind of object constrained.'),
+  }, ['limits']),
+  LimitRangeItem: obj('Constraints for one type of object.', {
+    type: str('What is constrained: Container, Pod or PersistentVolumeClaim.'),
+    max: quantities('Largest amount allowed per resource.'),
+    min: quantities('Smallest amount allowed per resource.'),
+    default: quantities('Limits given to a container that sets none.'),
+    defaultRequest: quantities('Requests given to a container that sets none.'),
+    maxLimitRequestRatio: quantities('Largest allowed limit divided by request, per resource.'),
+  }, ['type']),
 };
 
 const workloadStatusFields = {
@@ -468,6 +514,79 @@ const discovery: Record<string, Schema> = {
   }), 'x-kubernetes-map-type': 'atomic' },
 };
 
+const networking: Record<string, Schema> = {
+  NetworkPolicy: kind('networking.k8s.io', 'v1', 'NetworkPolicy', 'Which traffic the selected pods may receive and send. A pod selected by any policy of a type (Ingress, Egress) accepts only what some such policy allows.', {
+    spec: ref(`${NET}NetworkPolicySpec`, 'The pods the policy applies to and the traffic it allows.'),
+  }),
+  NetworkPolicySpec: obj('What a NetworkPolicy selects and allows.', {
+    podSelector: ref(`${META}LabelSelector`, 'The pods in the policy\'s namespace it applies to; an empty selector selects every pod.'),
+    policyTypes: strList('Ingress, Egress or both: the directions this policy isolates. Default: Ingress, plus Egress when egress rules are given.'),
+    ingress: refList(`${NET}NetworkPolicyIngressRule`, 'Traffic the selected pods may receive; none listed means none allowed (when Ingress is a policy type).'),
+    egress: refList(`${NET}NetworkPolicyEgressRule`, 'Traffic the selected pods may send; none listed means none allowed (when Egress is a policy type). Remember DNS: port 53 to kube-dns.'),
+  }),
+  NetworkPolicyIngressRule: obj('Traffic allowed in: from any of these peers to any of these ports.', {
+    from: refList(`${NET}NetworkPolicyPeer`, 'Sources allowed; empty or missing allows all sources.'),
+    ports: refList(`${NET}NetworkPolicyPort`, 'Ports on the selected pods; empty or missing allows all ports.'),
+  }),
+  NetworkPolicyEgressRule: obj('Traffic allowed out: to any of these peers on any of these ports.', {
+    to: refList(`${NET}NetworkPolicyPeer`, 'Destinations allowed; empty or missing allows all destinations.'),
+    ports: refList(`${NET}NetworkPolicyPort`, 'Destination ports; empty or missing allows all ports.'),
+  }),
+  NetworkPolicyPeer: obj('A set of peers: pods by label (in this or selected namespaces) or an IP range.', {
+    podSelector: ref(`${META}LabelSelector`, 'Pods by label; with namespaceSelector, those pods in those namespaces, else in the policy\'s namespace.'),
+    namespaceSelector: ref(`${META}LabelSelector`, 'Namespaces by label (kubernetes.io/metadata.name carries the name); alone, every pod in them.'),
+    ipBlock: ref(`${NET}IPBlock`, 'An IP range; use it for traffic outside the cluster, since pod IPs change.'),
+  }),
+  NetworkPolicyPort: obj('A port, or a range of ports, and a protocol.', {
+    protocol: str('TCP (default), UDP or SCTP.'),
+    port: ref(INTSTR, 'Port number or named container port on the destination pod (the pod\'s port, not the Service\'s); missing means all ports.'),
+    endPort: i32('With a numeric port, the last port of a range.'),
+  }),
+  IPBlock: obj('An IP range in CIDR form, with exceptions.', {
+    cidr: str('The range, such as 10.0.0.0/8.'),
+    except: strList('Ranges inside cidr that are not included.'),
+  }, ['cidr']),
+};
+
+const rbac: Record<string, Schema> = {
+  Role: kind('rbac.authorization.k8s.io', 'v1', 'Role', 'A set of permissions within one namespace; a RoleBinding grants it to users, groups or service accounts.', {
+    rules: refList(`${RBAC}PolicyRule`, 'The permissions; a request is allowed when any rule allows it.'),
+  }),
+  ClusterRole: kind('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'A set of permissions across the cluster (or, bound by a RoleBinding, within one namespace).', {
+    rules: refList(`${RBAC}PolicyRule`, 'The permissions; a request is allowed when any rule allows it.'),
+    aggregationRule: ref(`${RBAC}AggregationRule`, 'Build the rules from the ClusterRoles these selectors match; the controller overwrites rules.'),
+  }),
+  AggregationRule: obj('ClusterRoles whose rules are combined into this one.', {
+    clusterRoleSelectors: refList(`${META}LabelSelector`, 'Selectors over ClusterRoles; their rules are unioned.'),
+  }),
+  PolicyRule: obj('Verbs allowed on resources (or non-resource URLs).', {
+    apiGroups: strList('API groups of the resources; "" is the core group (pods, services, ...), "*" every group.'),
+    resources: strList('Resources by plural name, such as pods or deployments; subresources as pods/log; "*" for all.'),
+    resourceNames: strList('Only objects with these names; empty means all.'),
+    verbs: strList('Actions allowed: get, list, watch, create, update, patch, delete, deletecollection, or "*".'),
+    nonResourceURLs: strList('Paths such as /healthz (ClusterRoles only).'),
+  }, ['verbs']),
+  RoleBinding: kind('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'Grants the permissions of a Role (or a ClusterRole) to subjects, within the binding\'s namespace.', {
+    subjects: refList(`${RBAC}Subject`, 'Who gets the permissions.'),
+    roleRef: ref(`${RBAC}RoleRef`, 'The Role or ClusterRole granted; cannot change once set.'),
+  }),
+  ClusterRoleBinding: kind('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'Grants the permissions of a ClusterRole to subjects across the cluster.', {
+    subjects: refList(`${RBAC}Subject`, 'Who gets the permissions.'),
+    roleRef: ref(`${RBAC}RoleRef`, 'The ClusterRole granted; cannot change once set.'),
+  }),
+  Subject: { ...obj('A user, group or service account.', {
+    kind: str('User, Group or ServiceAccount.'),
+    apiGroup: str('rbac.authorization.k8s.io for User and Group; empty for ServiceAccount.'),
+    name: str('Name of the subject.'),
+    namespace: str('Namespace of a ServiceAccount.'),
+  }, ['kind', 'name']), 'x-kubernetes-map-type': 'atomic' },
+  RoleRef: { ...obj('The role a binding grants.', {
+    apiGroup: str('rbac.authorization.k8s.io.'),
+    kind: str('Role or ClusterRole.'),
+    name: str('Name of the role.'),
+  }, ['apiGroup', 'kind', 'name']), 'x-kubernetes-map-type': 'atomic' },
+};
+
 const shared: Record<string, Schema> = {
   [INTSTR]: { description: 'Either an integer or a string, such as a port number or a port name.', type: 'string', format: 'int-or-string' },
   [QUANTITY]: { description: 'A fixed-point amount with an optional suffix, such as 500m, 1, 128Mi or 2Gi.', type: 'string' },
@@ -478,7 +597,8 @@ const prefixed = (prefix: string, table: Record<string, Schema>) =>
 
 /** Every schema, keyed by its full name as in the Kubernetes spec. */
 export const SCHEMAS: Record<string, Schema> = {
-  ...prefixed(META, meta), ...prefixed(CORE, core), ...prefixed(APPS, apps), ...prefixed(DISC, discovery), ...shared,
+  ...prefixed(META, meta), ...prefixed(CORE, core), ...prefixed(APPS, apps), ...prefixed(DISC, discovery),
+  ...prefixed(NET, networking), ...prefixed(RBAC, rbac), ...shared,
 };
 
 function refsOf(value: unknown, out: Set<string>): void {

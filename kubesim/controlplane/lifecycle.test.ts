@@ -55,14 +55,14 @@ describe('kubelet, probes and endpoints', () => {
     expect(events(c, 'Failed').some((m) => m.startsWith('Failed to pull image "ngnix:1.28"'))).toBe(true);
   });
 
-  it.each(['golang:1.23', 'python:3.12', 'traefik/whoami', 'nicolaka/netshoot'])('ends %s, a real image it does not simulate, in ImagePullBackOff saying so and what it runs', async (image) => {
+  it.each(['golang:1.23', 'python:3.12', 'traefik/whoami', 'praqma/network-multitool'])('ends %s, a real image it does not simulate, in ImagePullBackOff saying so and what it runs', async (image) => {
     const c = await startTestCluster();
     c.create('apps/deployments', deployment('other', { replicas: 1, image }));
     await c.settle(2000);
     const [pod] = c.pods();
     expect(waiting(pod!)).toBe('ImagePullBackOff');
     const failed = events(c, 'Failed').find((m) => m.startsWith(`Failed to pull image "${image}"`));
-    expect(failed).toMatch(/rpc error: code = NotFound desc = failed to pull and unpack image "(.*)": failed to resolve reference "\1": \1: not found: this image is not available on the embedded cluster; it runs: alpine, busybox, curlimages\/curl, debian, hashicorp\/http-echo, httpd, mysql, nginx, postgres, prom\/node-exporter, redis, ubuntu$/);
+    expect(failed).toMatch(/rpc error: code = NotFound desc = failed to pull and unpack image "(.*)": failed to resolve reference "\1": \1: not found: this image is not available on the embedded cluster; it runs: alpine, busybox, curlimages\/curl, debian, hashicorp\/http-echo, httpd, mysql, nginx, nicolaka\/netshoot, postgres, prom\/node-exporter, redis, ubuntu$/);
   });
 
   it('crash-loops postgres without POSTGRES_PASSWORD, with growing back-off', async () => {

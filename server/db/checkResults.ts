@@ -14,6 +14,8 @@ export const CheckResultRow = z.object({
   max_points: z.number().nonnegative(),
   message: z.string(),
   hint: z.string().nullable(),
+  /** The diagnosed cause of a fail; null otherwise and in rows older than the column. */
+  cause: z.string().nullable(),
   evidence: jsonText(JsonValue),
   finished_at: timestamp,
 });
@@ -26,6 +28,7 @@ const parseCheckResult = CheckResultRow.transform((r) => ({
   maxPoints: r.max_points,
   message: r.message,
   hint: r.hint,
+  cause: r.cause,
   evidence: r.evidence,
   finishedAt: r.finished_at,
 }));
@@ -39,6 +42,8 @@ export interface NewCheckResult {
   readonly maxPoints: number;
   readonly message: string;
   readonly hint?: string | null;
+  /** The cause a failing check diagnosed (graders/causes.ts). */
+  readonly cause?: string | null;
   /** Probe output, object excerpts: anything JSON. */
   readonly evidence?: JsonValue;
 }
@@ -51,8 +56,8 @@ export class CheckResultsRepo {
   constructor(sqlite: Database.Database, now: () => number) {
     this.#now = now;
     this.#insert = sqlite.prepare(
-      `INSERT INTO check_results (attempt_id, check_id, status, points, max_points, message, hint, evidence, finished_at)
-       VALUES (@attemptId, @checkId, @status, @points, @maxPoints, @message, @hint, @evidence, @now) RETURNING *`,
+      `INSERT INTO check_results (attempt_id, check_id, status, points, max_points, message, hint, cause, evidence, finished_at)
+       VALUES (@attemptId, @checkId, @status, @points, @maxPoints, @message, @hint, @cause, @evidence, @now) RETURNING *`,
     );
     this.#forAttempt = sqlite.prepare(
       // rowid-less table: finished_at then check_id gives the order results arrived in.
@@ -74,6 +79,7 @@ export class CheckResultsRepo {
         maxPoints: result.maxPoints,
         message: result.message,
         hint: result.hint ?? null,
+        cause: result.cause ?? null,
         evidence: JSON.stringify(JsonValue.parse(result.evidence ?? null)),
         now: this.#now(),
       }),

@@ -103,6 +103,7 @@ export class GradingService {
             maxPoints: check.maxPoints,
             message: check.message,
             hint: check.hint,
+            cause: check.cause,
             evidence: check.evidence,
           });
           this.#publish(attemptId, { type: 'check', result });

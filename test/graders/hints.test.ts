@@ -45,7 +45,8 @@ describe('hints: the exercise format', () => {
 
   it.each([
     ['selector', base, 'wrong-target-port', 'selector checks report no cause "wrong-target-port"'],
-    ['http', { ...base, type: 'http', params: { from: { probe: true }, url: 'http://s' } }, 'refused', 'reports no causes'],
+    ['http', { ...base, type: 'http', params: { from: { probe: true }, url: 'http://s' } }, 'refused', 'http checks report no cause "refused"'],
+    ['script', { ...base, type: 'script', params: { command: ['true'] } }, 'refused', 'reports no causes'],
   ])('refuses a %s hint keyed by a cause it never reports', (_type, check, cause, message) => {
     const result = checkSchema.safeParse({ ...check, hints: { [cause]: 'text' } });
     expect(result.success).toBe(false);

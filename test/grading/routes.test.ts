@@ -163,6 +163,24 @@ describe('grading routes', () => {
     if (code) expect(res.json().error.code).toBe(code);
   });
 
+  it('a failing check carries the cause it diagnosed, which chose its hint; others have cause null', async () => {
+    await grading.drain();
+    const history = await app.inject({ method: 'GET', url: '/api/v1/exercises/multi-port/attempts', headers: auth(alice) });
+    const [attempt] = history.json().attempts as { id: number }[];
+    const res = await app.inject({ method: 'GET', url: `/api/v1/attempts/${attempt!.id}`, headers: auth(alice) });
+    const checks = res.json().checks as { checkId: string; status: string; cause: string | null; hint: string | null }[];
+    // Nothing applied: the Service is missing, and the check says so as its cause.
+    const service = checks.find((c) => c.checkId === 'service-ports');
+    expect(service).toMatchObject({ status: 'fail', cause: 'no-service' });
+    const declared = h.catalog.byId('multi-port')!.checks.find((c) => c.id === 'service-ports')!;
+    expect(service?.hint).toBe(declared.hints?.['no-service'] ?? declared.hint);
+    expect(checks.filter((c) => c.status !== 'fail').every((c) => c.cause === null)).toBe(true);
+    expect(checks.every((c) => 'cause' in c)).toBe(true);
+    // The live stream's check events carry it too.
+    const stream = parseSse((await app.inject({ method: 'GET', url: `/api/v1/attempts/${attempt!.id}/events`, headers: auth(alice) })).body);
+    expect(stream.find((e) => e.event === 'check' && e.data['checkId'] === 'service-ports')?.data).toMatchObject({ cause: 'no-service' });
+  });
+
   it('401 without a token', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/exercises/clusterip-basics/attempts' });
     expect(res.statusCode).toBe(401);

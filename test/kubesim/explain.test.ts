@@ -44,12 +44,29 @@ describe('kubectl explain', () => {
     expect((await k('explain', 'pod.spec.containers')).stdout).toMatch(/FIELD: containers <\[\]Container>/);
   });
 
-  it.each(['pods', 'services', 'endpoints', 'endpointslices', 'deployments', 'replicasets', 'statefulsets', 'configmaps', 'secrets', 'namespaces'])(
+  it.each(['pods', 'services', 'endpoints', 'endpointslices', 'deployments', 'replicasets', 'statefulsets', 'configmaps', 'secrets', 'namespaces',
+    'serviceaccounts', 'resourcequotas', 'limitranges', 'networkpolicies', 'roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'])(
     'explain --recursive %s succeeds', async (resource) => {
       const r = await k('explain', '--recursive', resource);
       expect(r).toMatchObject({ exitCode: 0, stderr: '' });
       expect(r.stdout).toMatch(/FIELDS:\n(?:.*\n)*?  apiVersion\t<string>\n(?:.*\n)*?  metadata\t<ObjectMeta>\n/);
     });
+
+  it.each([
+    ['networkpolicy.spec.egress.ports.port', 'GROUP:      networking.k8s.io', /FIELD: port <string>/, /the pod's port,\s+not the Service's/],
+    ['netpol.spec.ingress.from', 'KIND:       NetworkPolicy', /FIELD: from <\[\]NetworkPolicyPeer>/, /ipBlock\t<IPBlock>/],
+    ['role.rules', 'GROUP:      rbac.authorization.k8s.io', /FIELD: rules <\[\]PolicyRule>/, /verbs\t<\[\]string> -required-/],
+    ['rolebinding.roleRef', 'KIND:       RoleBinding', /FIELD: roleRef <RoleRef>/, /kind\t<string> -required-/],
+    ['sa.automountServiceAccountToken', 'KIND:       ServiceAccount', /FIELD: automountServiceAccountToken <boolean>/, /mounted/],
+    ['quota.spec.hard', 'KIND:       ResourceQuota', /FIELD: hard <map\[string\]string>/, /count\/deployments\.apps/],
+    ['limits.spec.limits.defaultRequest', 'KIND:       LimitRange', /FIELD: defaultRequest <map\[string\]string>/, /Requests given to a container/],
+  ])('explain %s', async (path, header, field, text) => {
+    const r = await k('explain', path);
+    expect(r).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(r.stdout).toContain(header);
+    expect(r.stdout).toMatch(field);
+    expect(r.stdout).toMatch(text);
+  });
 
   it('explain --recursive reaches nested fields', async () => {
     const r = await k('explain', '--recursive', 'service.spec');

@@ -472,7 +472,7 @@ describe('catalog', () => {
 
 describe('attempt pages', () => {
   /** A finished attempt stored as the grading service stores it. */
-  function storedAttempt(userId: number, exerciseId: string, result: 'passed' | 'failed') {
+  function storedAttempt(userId: number, exerciseId: string, result: 'passed' | 'failed', cause?: string) {
     const exercise = t.catalog.byId(exerciseId)!;
     const maxScore = exercise.checks.reduce((sum, c) => sum + c.points, 0);
     const env = t.db.environments.create({ userId, exerciseId, namespace: namespaceFor(userId, exerciseId, t.db.installation.namespaceSalt), expiresAt: FIXED_NOW + 3600_000 });
@@ -490,6 +490,7 @@ describe('attempt pages', () => {
         maxPoints: c.points,
         message: failed ? 'expected <3> endpoints, found `0`' : 'ok',
         hint: failed ? 'look at the selector' : null,
+        cause: failed ? cause ?? null : null,
         evidence: failed ? { found: '<none>' } : null,
       });
     });
@@ -519,6 +520,14 @@ describe('attempt pages', () => {
     expect(failed).toContain('<strong>Hint:</strong> look at the selector');
     expect(failed).toContain('&quot;&lt;none&gt;&quot;');
     expect(failed).toContain('<details class="evidence">');
+  });
+
+  it('heads a fail\'s hint with the cause the check diagnosed', async () => {
+    const { user } = learner();
+    const { cookie } = sessionFor(user.id);
+    const { attempt } = storedAttempt(user.id, 'clusterip-basics', 'failed', 'wrong-target-port');
+    const body = expectPage(await t.app.inject({ method: 'GET', url: `/attempts/${attempt.id}`, headers: { cookie } }), 200);
+    expect(body).toContain('<p class="hint"><strong>Hint (wrong target port):</strong> look at the selector</p>');
   });
 
   it('another learner’s attempt, an unknown id and a non-number are the same 404 page', async () => {

@@ -5,7 +5,7 @@
 import { api, errorText } from './api.ts';
 import { type Child, fill, h } from './dom.ts';
 import type { AttemptState, CheckResultState } from './state.ts';
-import { codeSpans, STATUS_EXPLAINED, STATUS_ICON } from './status.ts';
+import { codeSpans, hintHeading, STATUS_EXPLAINED, STATUS_ICON } from './status.ts';
 import type { PageStore } from './store.ts';
 
 /** Grader text marks commands and names with `backticks`: show them as code. */
@@ -37,7 +37,7 @@ export function checkItem(check: { title: string; points: number }, result?: Che
       h('span', { class: 'points' }, `${result.points} / ${result.maxPoints}`)),
     h('p', { class: 'check-message' }, withCode(result.message)),
     s === 'error' ? h('p', { class: 'not-your-fault' }, STATUS_EXPLAINED.error) : null,
-    s === 'fail' && result.hint ? h('p', { class: 'hint' }, h('strong', {}, 'Hint: '), withCode(result.hint)) : null,
+    s === 'fail' && result.hint ? h('p', { class: 'hint' }, h('strong', {}, `${hintHeading(result.cause)} `), withCode(result.hint)) : null,
     s !== 'pass' && hasEvidence(result.evidence)
       ? h('details', { class: 'evidence' }, h('summary', {}, 'Evidence'), h('pre', { tabindex: 0 }, JSON.stringify(result.evidence, null, 2)))
       : null);

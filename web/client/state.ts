@@ -30,6 +30,8 @@ export interface CheckResultState {
   maxPoints: number;
   message: string;
   hint: string | null;
+  /** The diagnosed cause of a fail; absent or null when none was named. */
+  cause?: string | null;
   evidence: unknown;
   finishedAt: string;
 }

@@ -19,3 +19,12 @@ export const STATUS_EXPLAINED = {
 export function codeSpans(text: string): { text: string; code: boolean }[] {
   return text.split(/`([^`\n]+)`/).map((part, i) => ({ text: part, code: i % 2 === 1 })).filter((p) => p.text !== '');
 }
+
+/**
+ * The heading of a fail's hint: the cause the check diagnosed, in words, when it named
+ * one ("Hint (wrong target port):"), so the learner sees which hint they got and why;
+ * plain "Hint:" otherwise (and for results graded before causes were kept).
+ */
+export function hintHeading(cause: string | null | undefined): string {
+  return cause ? `Hint (${cause.replaceAll('-', ' ')}):` : 'Hint:';
+}

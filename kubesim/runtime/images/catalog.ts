@@ -1,6 +1,9 @@
 // The images the simulated cluster can pull, by repository (any tag).
 // ENTRYPOINT/CMD/ENV as in each image's Dockerfile.
 
+import { dig } from '../commands/bind/dig.ts';
+import { host } from '../commands/bind/host.ts';
+import { nslookupBind } from '../commands/bind/nslookup.ts';
 import { curlProgram } from '../commands/curl.ts';
 import { coreutils } from '../commands/coreutils.ts';
 import { getent } from '../commands/getent.ts';
@@ -67,12 +70,17 @@ function build(): ImageDef[] {
     { repos: ['curlimages/curl'], entrypoint: ['/entrypoint.sh'], cmd: ['curl'], shell: 'ash',
       env: [['PATH', PATH_BUSYBOX], ['CURL_CA_BUNDLE', '/cacert.pem']],
       programs: busybox({ curl: curlProgram('8.13.0'), 'entrypoint.sh': curlEntrypoint }) },
-    // kubelab's workspace (deploy/workspace/Dockerfile): alpine with bash, curl and
-    // kubectl, where the portal's terminal runs. Its kubectl is the real one, with the
+    // kubelab's workspace (deploy/workspace/Dockerfile): alpine with bash, curl,
+    // bind-tools and kubectl, where the portal's terminal runs. Its kubectl is the real one, with the
     // Pod's ServiceAccount token, as kubectl in a real Pod uses its in-cluster config.
     { repos: ['kubelab/workspace'], entrypoint: [], cmd: ['sleep', 'infinity'], shell: 'ash',
       env: [['PATH', PATH_BUSYBOX]],
-      programs: busybox({ bash: shellProgram('bash'), curl: curlProgram('8.14.1'), kubectl: kubectlProgram }) },
+      programs: busybox({ bash: shellProgram('bash'), curl: curlProgram('8.14.1'), dig, nslookup: nslookupBind, host, kubectl: kubectlProgram }) },
+    // nicolaka/netshoot: Alpine (busybox sh) with bash, zsh (its CMD), curl and bind-tools —
+    // so nslookup here is BIND's, not busybox's. zsh runs as the bash interpreter: the
+    // one-liners learners type behave alike in both.
+    { repos: ['nicolaka/netshoot'], entrypoint: [], cmd: ['zsh'], shell: 'ash', env: [['PATH', PATH_BUSYBOX]],
+      programs: busybox({ bash: shellProgram('bash'), zsh: shellProgram('bash'), curl: curlProgram('8.14.1'), dig, nslookup: nslookupBind, host, getent }) },
     { repos: ['redis'], entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'], shell: 'dash', env: [['PATH', PATH_DEBIAN], ['REDIS_VERSION', '7.4.2']], programs: redisProgs },
     { repos: ['mysql'], entrypoint: ['docker-entrypoint.sh'], cmd: ['mysqld'], shell: 'bash', env: [['PATH', PATH_DEBIAN], ['MYSQL_MAJOR', '8.4'], ['MYSQL_VERSION', '8.4.5-1.el9']], programs: mysqlProgs },
     { repos: ['registry.k8s.io/coredns/coredns', 'coredns/coredns', 'k8s.gcr.io/coredns/coredns'], entrypoint: ['/coredns'], cmd: [], env: [['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']],
@@ -100,7 +108,7 @@ export const SIMULATED_IMAGES: readonly string[] = IMAGES.map((i) => i.repos[0] 
 // model: for them "pull access denied, repository does not exist" would mislead the learner.
 const PUBLISHED_ELSEWHERE = new Set([
   'ubuntu', 'debian', 'centos', 'fedora', 'caddy', 'traefik', 'haproxy', 'python', 'node', 'golang', 'ruby', 'openjdk',
-  'mongo', 'mariadb', 'memcached', 'rabbitmq', 'nicolaka/netshoot', 'praqma/network-multitool', 'wbitt/network-multitool', 'tutum/dnsutils',
+  'mongo', 'mariadb', 'memcached', 'rabbitmq', 'praqma/network-multitool', 'wbitt/network-multitool', 'tutum/dnsutils',
   'infoblox/dnstools', 'jmalloc/echo-server', 'ealen/echo-server', 'kennethreitz/httpbin', 'mccutchen/go-httpbin', 'traefik/whoami',
   'containous/whoami', 'nginxdemos/hello', 'paulbouwer/hello-kubernetes', 'gcr.io/google-samples/hello-app', 'registry.k8s.io/echoserver',
   'registry.k8s.io/e2e-test-images/agnhost', 'registry.k8s.io/e2e-test-images/jessie-dnsutils', 'k8s.gcr.io/echoserver',

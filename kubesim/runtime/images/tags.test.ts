@@ -50,7 +50,7 @@ describe('image tags', () => {
   it.each([
     ['nginx:1.161', 'NotFound', /^docker\.io\/library\/x: not found$/],
     ['python:3.12', 'NotFound', /^docker\.io\/library\/x: not found: this image is not available on the embedded cluster; it runs: alpine, busybox, .*httpd, .*nginx/],
-    ['nicolaka/netshoot', 'NotFound', /: not found: this image is not available on the embedded cluster; it runs: /],
+    ['praqma/network-multitool', 'NotFound', /: not found: this image is not available on the embedded cluster; it runs: /],
     ['ngnix:1.28', 'Unknown', /^pull access denied, repository does not exist or may require authorization: .*\(the embedded cluster has no such image; it runs: alpine, busybox, .*nginx/],
   ])('pullFailure(%s) is %s', (ref, code, why) => {
     expect(pullFailure(ref, 'docker.io/library/x')).toEqual({ code, why: expect.stringMatching(why) });

@@ -48,6 +48,8 @@ const debian = either(withVariants(DEBIAN_NAMES, ['slim']), versions({ 10: [0, 1
 
 const httpEcho = named('latest', 'alpine', '1.0', '1.0.0', '0.2.3', '0.2.1', '0.2.0');
 const nodeExporter = either(named('latest', 'master', 'main'), versions({ 0: [15, 18], 1: [0, 10] }, 5, [], 'v'));
+// nicolaka/netshoot publishes v0.1 … v0.14 and latest.
+const netshoot = either(named('latest'), versions({ 0: [1, 14] }, 0, [], 'v'));
 const curl = either(named('latest'), versions({ 7: [70, 88], 8: [0, 17] }, 5, []));
 
 /** Tag tests by repository; repositories not listed (system images) accept any tag. */
@@ -67,6 +69,7 @@ export const KNOWN_TAGS: Record<string, (tag: string) => boolean> = {
   'quay.io/prometheus/node-exporter': nodeExporter,
   'curlimages/curl': curl,
   'kubelab/workspace': named('latest', '0.1.0'),
+  'nicolaka/netshoot': netshoot,
 };
 
 export function tagExists(repo: string, tag: string): boolean {

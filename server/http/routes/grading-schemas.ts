@@ -19,6 +19,10 @@ export const CheckResultView = z
     maxPoints: z.number(),
     message: z.string(),
     hint: z.string().nullable(),
+    cause: z
+      .string()
+      .nullable()
+      .describe('On a fail: what the check diagnosed as the cause (e.g. no-endpoints, wrong-target-port), which chose the hint; null when it names none, and for results graded before causes were kept'),
     evidence: z.json(),
     finishedAt: z.iso.datetime(),
   })
@@ -70,6 +74,7 @@ export function checkResultView(catalog: Catalog, exerciseId: string, r: CheckRe
     maxPoints: r.maxPoints,
     message: r.message,
     hint: r.hint,
+    cause: r.cause,
     evidence: r.evidence,
     finishedAt: new Date(r.finishedAt).toISOString(),
   };

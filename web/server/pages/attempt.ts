@@ -7,7 +7,7 @@ import type { WebDeps } from '../deps.ts';
 import { html } from '../html.ts';
 import { messagePage, page } from '../layout.ts';
 import { requirePage } from './guard.ts';
-import { codeSpans, STATUS_ICON, STATUS_EXPLAINED } from '../../client/status.ts';
+import { codeSpans, hintHeading, STATUS_ICON, STATUS_EXPLAINED } from '../../client/status.ts';
 
 const withCode = (text: string) => codeSpans(text).map((p) => (p.code ? html`<code>${p.text}</code>` : p.text));
 
@@ -21,7 +21,7 @@ export function checkItem(c: CheckResultView) {
       <span class="points">${c.points} / ${c.maxPoints}</span></div>
     <p class="check-message">${withCode(c.message)}</p>
     ${c.status === 'error' && html`<p class="not-your-fault">${STATUS_EXPLAINED.error}</p>`}
-    ${c.hint && c.status === 'fail' && html`<p class="hint"><strong>Hint:</strong> ${withCode(c.hint)}</p>`}
+    ${c.hint && c.status === 'fail' && html`<p class="hint"><strong>${hintHeading(c.cause)}</strong> ${withCode(c.hint)}</p>`}
     ${hasEvidence && html`<details class="evidence"><summary>Evidence</summary><pre tabindex="0">${JSON.stringify(c.evidence, null, 2)}</pre></details>`}
   </li>`;
 }
