@@ -35,6 +35,17 @@ import { ClassService } from './classes/service.ts';
 import { sharedAssets } from '../web/server/assets.ts';
 import type { WebDeps } from '../web/server/deps.ts';
 import { notFoundPage, securityHeaders, webPlugin } from '../web/server/plugin.ts';
+import { intervalScheduler, type Scheduler } from './environments/reaper.ts';
+import { LtiService } from './lti/service.ts';
+import { ltiApiRoutes } from './lti/routes/api.ts';
+import { ltiToolRoutes } from './lti/routes/tool.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** LTI 1.3: registrations, launches, deep linking and grade passback. */
+    lti: LtiService;
+  }
+}
 
 export const API_PREFIX = '/api/v1';
 export const API_VERSION = '0.1.0';
@@ -49,6 +60,8 @@ export interface AppDeps {
   readonly logStream?: LogDestination;
   /** Clock (epoch ms). Default Date.now. */
   readonly now?: () => number;
+  /** LTI's outbound side: the HTTP client for LMS calls and when queued scores are sent. */
+  readonly lti?: { readonly fetch?: typeof fetch; readonly scheduler?: Scheduler };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -123,9 +136,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: deps.config.publicUrl.startsWith('https:'),
   };
 
+  const lti = new LtiService({ db: deps.db, catalog: deps.catalog, publicUrl: deps.config.publicUrl, now: ctx.now, ...(deps.lti?.fetch ? { fetch: deps.lti.fetch } : {}) });
+  app.decorate('lti', lti);
+  const stopLti = lti.start({
+    events: deps.platform.grading.events,
+    scheduler: deps.lti?.scheduler ?? intervalScheduler,
+    onError: (message) => app.log.error(message),
+  });
+  app.addHook('onClose', async () => stopLti());
+
   // Layer 3: routes.
   await app.register(healthRoutes, ctx);
   await app.register(webPlugin, web);
+  await app.register(ltiToolRoutes, { lti, web });
   await app.register(
     async (api) => {
       await api.register(exerciseRoutes, ctx);
@@ -135,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(classEventRoutes, { classes, db: deps.db, events: deps.platform.grading.events, presence, authenticate });
       await api.register(gradingRoutes, { grading: deps.platform.grading, catalog: deps.catalog, authenticate });
       await api.register(accountRoutes, { db: deps.db, authenticate, now: ctx.now });
+      await api.register(ltiApiRoutes, { lti, authenticate });
       await api.register(openapiRoutes);
     },
     { prefix: API_PREFIX },
