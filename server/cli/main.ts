@@ -40,6 +40,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'users enable':
       case 'users role':
         return await (await import('./accounts.ts')).runAccountCommand(io, command);
+      case 'lti':
+        return await (await import('./lti.ts')).runLtiCommand(io, command.rest);
       case 'sim':
         return await (await import('../../kubesim/cli.ts')).runSim([...command.rest]);
       case 'grade':

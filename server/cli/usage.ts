@@ -18,6 +18,7 @@ Commands:
   classes add NAME --owner USER
                                create a class owned by USER (an instructor) with
                                every exercise, and print its join link
+  lti register|list|remove     LMS platforms for LTI 1.3 (\`kubelab lti\` for flags)
   sim [...]                    run the embedded cluster on its own
   grade EXERCISE [...]         grade a namespace once (exit 0 passed, 1 failed, 2 error)
   help                         show this help
