@@ -38,7 +38,7 @@ import { notFoundPage, securityHeaders, webPlugin } from '../web/server/plugin.t
 import { intervalScheduler, type Scheduler } from './environments/reaper.ts';
 import { LtiService } from './lti/service.ts';
 import { ltiApiRoutes } from './lti/routes/api.ts';
-import { ltiToolRoutes } from './lti/routes/tool.ts';
+import { ltiToolRoutes, platformOrigins } from './lti/routes/tool.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -123,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: ctx.now,
     publicUrl: deps.config.publicUrl,
   });
+  const lti = new LtiService({ db: deps.db, catalog: deps.catalog, publicUrl: deps.config.publicUrl, now: ctx.now, ...(deps.lti?.fetch ? { fetch: deps.lti.fetch } : {}) });
   web = {
     config: deps.config,
     classes,
@@ -134,9 +135,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     renderMarkdown: ctx.renderMarkdown,
     now: ctx.now,
     secureCookies: deps.config.publicUrl.startsWith('https:'),
+    // A launched lab shows inside the LMS's page.
+    frameOrigins: () => platformOrigins(lti.platforms.list()),
   };
 
-  const lti = new LtiService({ db: deps.db, catalog: deps.catalog, publicUrl: deps.config.publicUrl, now: ctx.now, ...(deps.lti?.fetch ? { fetch: deps.lti.fetch } : {}) });
   app.decorate('lti', lti);
   const stopLti = lti.start({
     events: deps.platform.grading.events,

@@ -72,6 +72,14 @@ describe('a learner launch', () => {
     expect(await page.text()).toContain('Ada Lovelace');
   });
 
+  it('may show inside the LMS page: the landing page lets the registered platform frame it', async () => {
+    const { landing, cookie } = await launch(rig, learnerSpec());
+    const page = await fetch(`${rig.toolUrl}${landing}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' ${ISSUER} ${rig.platform.url}`);
+    expect(page.headers.get('x-frame-options')).toBeNull();
+  });
+
   it('sets a SameSite=None; Secure session cookie (the LMS frame is another site)', async () => {
     const posted = await postLaunch(rig, await loginAndAuth(rig, learnerSpec()));
     expect(posted.status).toBe(200);
