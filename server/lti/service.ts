@@ -65,6 +65,8 @@ export class LtiService {
   readonly scores: ScoreQueue;
   readonly tokens: AgsTokens;
   readonly passback: ScorePassback;
+  /** The HTTP client for platform calls. */
+  readonly fetch: typeof fetch;
 
   constructor(deps: LtiDeps) {
     const { db, now } = deps;
@@ -83,6 +85,7 @@ export class LtiService {
     this.validator = new LaunchValidator({ platforms: this.platforms, states: this.states, now });
     this.scores = new ScoreQueue(sqlite, now);
     const fetcher = deps.fetch ?? fetch;
+    this.fetch = fetcher;
     this.tokens = new AgsTokens({ keys: this.keys, fetch: fetcher, now, randomBytes: this.randomBytes });
     this.passback = new ScorePassback({ queue: this.scores, mappings: this.mappings, platforms: this.platforms, tokens: this.tokens, fetch: fetcher, now });
   }

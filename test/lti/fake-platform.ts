@@ -28,6 +28,8 @@ export interface LaunchSpec {
   readonly targetLinkUri?: string;
   /** A line item URL on this platform (AGS); the platform makes it. */
   readonly lineitem?: boolean;
+  /** The NRPS claim, pointing at this platform's roster of the context. */
+  readonly nrps?: boolean;
   /** Changes to the claims before signing. */
   readonly claims?: (claims: Record<string, unknown>) => void;
   /** Sign with a key the platform's JWKS does not hold (same kid). */
@@ -76,6 +78,8 @@ export interface FakePlatform {
   readonly tokensIssued: string[];
   /** Verified deep-linking responses. */
   readonly deepLinkResponses: JWTPayload[];
+  /** The course roster NRPS serves, two members a page. */
+  readonly roster: { user_id: string; roles: string[]; status?: string; name?: string }[];
   /** Where the tool publishes its JWKS (set once the tool listens). */
   toolJwksUrl: string;
   lineitemUrl(resourceLinkId: string): string;
@@ -153,6 +157,7 @@ export async function startFakePlatform(options: { now: () => number; toolLaunch
     } else {
       claims[CLAIM.deepLinkingSettings] = { deep_link_return_url: platform.returnUrl, accept_types: ['ltiResourceLink'], accept_presentation_document_targets: ['iframe', 'window'], data: 'opaque-data-7' };
     }
+    if (spec.nrps) claims[CLAIM.nrps] = { context_memberships_url: `${platform.url}/memberships`, service_versions: ['2.0'] };
     spec.claims?.(claims);
     const nowS = Math.floor(options.now() / 1000) + (spec.shiftS ?? 0);
     const jwt = await new SignJWT(claims)
@@ -224,6 +229,17 @@ export async function startFakePlatform(options: { now: () => number; toolLaunch
     return answer(200, { resultUrl: `${platform.url}/results/1` });
   });
 
+  app.get('/memberships', async (request, reply) => {
+    const bearer = /^Bearer (\S+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+    const granted = [...accessTokens].some((t) => t.startsWith(`${bearer} `) && t.includes('contextmembership.readonly'));
+    if (!bearer || !granted) return reply.code(401).send({ error: 'unauthorized' });
+    if (request.headers.accept !== 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json') return reply.code(406).send({ error: 'wrong accept' });
+    const page = Number((request.query as { page?: string }).page ?? '0');
+    const members = platform.roster.slice(page * 2, page * 2 + 2);
+    if ((page + 1) * 2 < platform.roster.length) reply.header('link', `<${platform.url}/memberships?page=${page + 1}>; rel="next"`);
+    return reply.type('application/vnd.ims.lti-nrps.v2.membershipcontainer+json').send({ id: `${platform.url}/memberships`, context: { id: 'course' }, members });
+  });
+
   app.post('/deep-link-return', async (request, reply) => {
     const form = z.object({ JWT: z.string() }).safeParse(request.body);
     if (!form.success) return reply.code(400).send({ error: 'no JWT' });
@@ -249,6 +265,7 @@ export async function startFakePlatform(options: { now: () => number; toolLaunch
     failNextScores: [],
     tokensIssued: [],
     deepLinkResponses: [],
+    roster: [],
     toolJwksUrl: '',
     lineitemUrl: (id) => `${address}/lineitems/${encodeURIComponent(id)}?type=kubelab`,
     close: () => app.close(),

@@ -14,6 +14,7 @@ import { initiateLogin } from '../login.ts';
 import type { Platform } from '../platforms.ts';
 import { contextClass, launchingUser, provisionResourceLaunch } from '../provision.ts';
 import type { LtiService } from '../service.ts';
+import { syncRoster } from '../roster.ts';
 import { Ticket } from '../tickets.ts';
 import { adminPage, autoPostPage, AUTOPOST_SCRIPT, handOverPage, launchErrorPage, newWindowPage, pickerPage, ticketGonePage } from './pages.ts';
 
@@ -94,6 +95,12 @@ export const ltiToolRoutes: FastifyPluginAsync<LtiToolOptions> = async (app, { l
       const launch = await lti.validator.validate(request.body);
       if (launch.message === 'deep-linking') return await deepLinkingRequest(reply, launch.platform, launch.deploymentId, launch.claims);
       const landing = provisionResourceLaunch(lti, launch.platform, launch.deploymentId, launch.claims);
+      const nrps = launch.claims[CLAIM.nrps];
+      if (landing.teacher && nrps) {
+        // The roster is a convenience: a failure is logged and the launch goes on.
+        await syncRoster({ db: lti.db, mappings: lti.mappings, tokens: lti.tokens, fetch: lti.fetch }, launch.platform, nrps.context_memberships_url, landing.classId)
+          .catch((error: unknown) => request.log.warn({ err: error }, 'lti roster sync failed'));
+      }
       startSession(reply, lti.db, landing.user.id, 'lti', web.secureCookies, true);
       const ticket = lti.tickets.issue({ userId: landing.user.id, targetPath: landing.targetPath });
       return reply.type('text/html; charset=utf-8').send(handOverPage(web.assets, `/lti/continue?ticket=${ticket}`));
