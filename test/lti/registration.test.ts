@@ -94,7 +94,7 @@ describe('the tool key', () => {
 });
 
 describe('the admin page', () => {
-  it('shows the four URLs to paste to a signed-in admin, and sends anyone else to sign in', async () => {
+  it('shows the four URLs to paste to a signed-in admin; sends the signed-out to sign in; refuses others (403)', async () => {
     const { secret } = rig.t.db.sessions.create(rig.admin.id, 'token');
     const res = await rig.t.app.inject({ method: 'GET', url: '/admin/lti', cookies: { [SESSION_COOKIE]: secret } });
     expect(res.statusCode).toBe(200);
@@ -104,5 +104,9 @@ describe('the admin page', () => {
     expect(res.body).not.toContain('PRIVATE KEY');
     const anonymous = await rig.t.app.inject({ method: 'GET', url: '/admin/lti' });
     expect(anonymous.statusCode).toBe(303);
+    const teacher = rig.t.db.users.create({ externalKey: 'local:lti-page-teacher', displayName: 'T', role: 'instructor' });
+    const teacherPage = await rig.t.app.inject({ method: 'GET', url: '/admin/lti', cookies: { [SESSION_COOKIE]: rig.t.db.sessions.create(teacher.id, 'token').secret } });
+    expect(teacherPage.statusCode).toBe(403);
+    expect(teacherPage.body).not.toContain('/lti/jwks.json');
   });
 });

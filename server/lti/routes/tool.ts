@@ -6,6 +6,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { WebDeps } from '../../../web/server/deps.ts';
+import { messagePage } from '../../../web/server/layout.ts';
 import { signedIn, startSession } from '../../../web/server/session.ts';
 import { CLAIM, type DeepLinkingClaims } from '../claims.ts';
 import { deepLinkResponse, DeepLinkRequestId } from '../deep-linking.ts';
@@ -172,7 +173,10 @@ export const ltiToolRoutes: FastifyPluginAsync<LtiToolOptions> = async (app, { l
   app.get('/admin/lti', async (request, reply) => {
     reply.type('text/html; charset=utf-8');
     const who = signedIn(request, lti.db);
-    if (who?.user.role !== 'admin') return reply.redirect(`/signin?next=${encodeURIComponent('/admin/lti')}`, 303);
+    if (!who) return reply.redirect(`/signin?next=${encodeURIComponent('/admin/lti')}`, 303);
+    if (who.user.role !== 'admin') {
+      return reply.code(403).send(messagePage({ title: 'Not allowed', message: 'LTI registrations are for admins.', assets: web.assets, who }).value);
+    }
     await lti.keys.signingKey();
     return reply.send(adminPage(web.assets, who, lti.urls, lti.platforms.list(), lti.keys.list()));
   });
