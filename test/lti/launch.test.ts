@@ -187,3 +187,24 @@ describe('a spoiled launch is refused with the failed check named', () => {
     expect(failedCheck(made.body)).toBe('state');
   });
 });
+
+describe('bad input to the public LTI endpoints', () => {
+  const nasty = ['', 'x', '../..', '<script>', 'a'.repeat(5000), '__proto__', '\u0000', 'klt_' + 'A'.repeat(43), 'kld_' + 'A'.repeat(43)];
+  it('is a 4xx page, never a 5xx', async () => {
+    const requests = nasty.flatMap((v) => [
+      { method: 'POST' as const, url: '/lti/launch', payload: { id_token: v, state: v } },
+      { method: 'POST' as const, url: '/lti/launch', payload: `id_token=${encodeURIComponent(v)}&state=${encodeURIComponent(v)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      { method: 'POST' as const, url: '/lti/launch', payload: v, headers: { 'content-type': 'text/plain' } },
+      { method: 'GET' as const, url: `/lti/login?iss=${encodeURIComponent(v)}&login_hint=${encodeURIComponent(v)}&target_link_uri=${encodeURIComponent(v)}` },
+      { method: 'POST' as const, url: '/lti/login', payload: { iss: [v], login_hint: { v } } },
+      { method: 'GET' as const, url: `/lti/continue?ticket=${encodeURIComponent(v)}` },
+      { method: 'GET' as const, url: `/lti/open?ticket=${encodeURIComponent(v)}` },
+      { method: 'POST' as const, url: '/lti/deep-link', payload: { request: v, exercise: v } },
+    ]);
+    for (const request of requests) {
+      const res = await rig.t.app.inject(request);
+      expect(res.statusCode, `${request.method} ${request.url}: ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, `${request.method} ${request.url}`).toBeLessThan(500);
+    }
+  });
+});
