@@ -44,6 +44,17 @@ import { sharedAssets } from '../web/server/assets.ts';
 import type { WebDeps } from '../web/server/deps.ts';
 import { notFoundPage, securityHeaders, webPlugin } from '../web/server/plugin.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { intervalScheduler, type Scheduler } from './environments/reaper.ts';
+import { LtiService } from './lti/service.ts';
+import { ltiApiRoutes } from './lti/routes/api.ts';
+import { ltiToolRoutes, platformOrigins } from './lti/routes/tool.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** LTI 1.3: registrations, launches, deep linking and grade passback. */
+    lti: LtiService;
+  }
+}
 
 export const API_PREFIX = '/api/v1';
 export const API_VERSION = '0.1.0';
@@ -58,6 +69,8 @@ export interface AppDeps {
   readonly logStream?: LogDestination;
   /** Clock (epoch ms). Default Date.now. */
   readonly now?: () => number;
+  /** LTI's outbound side: the HTTP client for LMS calls and when queued scores are sent. */
+  readonly lti?: { readonly fetch?: typeof fetch; readonly scheduler?: Scheduler };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -130,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: ctx.now,
     publicUrl: deps.config.publicUrl,
   });
+  const lti = new LtiService({ db: deps.db, catalog: deps.catalog, publicUrl: deps.config.publicUrl, now: ctx.now, ...(deps.lti?.fetch ? { fetch: deps.lti.fetch } : {}) });
   web = {
     config: deps.config,
     classes,
@@ -141,11 +155,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     renderMarkdown: ctx.renderMarkdown,
     now: ctx.now,
     secureCookies: deps.config.publicUrl.startsWith('https:'),
+    // A launched lab shows inside the LMS's page.
+    frameOrigins: () => platformOrigins(lti.platforms.list()),
   };
+
+  app.decorate('lti', lti);
+  const stopLti = lti.start({
+    events: deps.platform.grading.events,
+    scheduler: deps.lti?.scheduler ?? intervalScheduler,
+    onError: (message) => app.log.error(message),
+  });
+  app.addHook('onClose', async () => stopLti());
 
   // Layer 3: routes.
   await app.register(healthRoutes, ctx);
   await app.register(webPlugin, web);
+  await app.register(ltiToolRoutes, { lti, web });
   await app.register(
     async (api) => {
       honourIdempotencyKeys(api, deps.db.idempotency);
@@ -159,6 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(apiKeyRoutes, { db: deps.db, authenticate });
       await api.register(webhookRoutes, { webhooks: deps.platform.webhooks, authenticate, now: ctx.now });
       if (deps.platform.pool) await api.register(clusterRoutes, { pool: deps.platform.pool, environments: deps.platform.environments, authenticate });
+      await api.register(ltiApiRoutes, { lti, authenticate });
       await api.register(openapiRoutes);
     },
     { prefix: API_PREFIX },

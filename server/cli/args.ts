@@ -9,6 +9,7 @@ export type Command =
   | { readonly name: 'exercises validate'; readonly dirs: readonly string[] }
   | { readonly name: 'sim'; readonly rest: readonly string[] }
   | { readonly name: 'grade'; readonly rest: readonly string[] }
+  | { readonly name: 'lti'; readonly rest: readonly string[] }
   | { readonly name: 'users add'; readonly user: string; readonly role?: Role }
   | { readonly name: 'users list' }
   | { readonly name: 'users tokens'; readonly userId: number }
@@ -55,6 +56,8 @@ const CommandLine = z.union([
   // sim and grade own their arguments: passed on untouched.
   z.tuple([z.literal('sim')]).rest(z.string()).transform(([, ...rest]): Command => ({ name: 'sim', rest })),
   z.tuple([z.literal('grade')]).rest(z.string()).transform(([, ...rest]): Command => ({ name: 'grade', rest })),
+  // lti parses its own flags (server/cli/lti.ts).
+  z.tuple([z.literal('lti')]).rest(z.string()).transform(([, ...rest]): Command => ({ name: 'lti', rest })),
   z.tuple([z.literal('users'), z.literal('add'), userName]).transform(([, , user]): Command => ({ name: 'users add', user })),
   z
     .tuple([z.literal('users'), z.literal('add'), userName, z.literal('--role'), role])

@@ -48,6 +48,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'clusters cordon':
       case 'clusters uncordon':
         return await (await import('./clusters.ts')).runClustersCommand(io, command);
+      case 'lti':
+        return await (await import('./lti.ts')).runLtiCommand(io, command.rest);
       case 'sim':
         return await (await import('../../kubesim/cli.ts')).runSim([...command.rest]);
       case 'grade':

@@ -30,6 +30,7 @@ Commands:
   clusters cordon NAME         take no new environments on that cluster
   clusters uncordon NAME       take new environments there again
                                (drain: POST /api/v1/admin/clusters/NAME/drain)
+  lti register|list|remove     LMS platforms for LTI 1.3 (\`kubelab lti\` for flags)
   sim [...]                    run the embedded cluster on its own
   grade EXERCISE [...]         grade a namespace once (exit 0 passed, 1 failed, 2 error)
   help                         show this help

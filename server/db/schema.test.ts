@@ -21,6 +21,13 @@ import { UserRow } from './users.ts';
 import { ApiKeyRow } from './api-keys.ts';
 import { IdempotencyRow } from './idempotency.ts';
 import { WebhookDeliveryAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../webhooks/store.ts';
+import { ScoreRow } from '../lti/ags/scores.ts';
+import { DeepLinkRow } from '../lti/deep-linking.ts';
+import { KeyRow } from '../lti/keys.ts';
+import { StateRow } from '../lti/login-states.ts';
+import { AccountRow, ContextRow, LinkRow } from '../lti/mappings.ts';
+import { PlatformRow } from '../lti/platforms.ts';
+import { TicketRow } from '../lti/tickets.ts';
 
 const TABLES: Record<string, z.ZodObject> = {
   users: UserRow,
@@ -40,6 +47,15 @@ const TABLES: Record<string, z.ZodObject> = {
   webhook_delivery_attempts: WebhookDeliveryAttemptRow,
   cluster_cordons: ClusterCordonRow,
   warm_environments: WarmEnvironmentRow,
+  lti_keys: KeyRow,
+  lti_platforms: PlatformRow,
+  lti_login_states: StateRow,
+  lti_accounts: AccountRow,
+  lti_contexts: ContextRow,
+  lti_resource_links: LinkRow,
+  lti_tickets: TicketRow,
+  lti_scores: ScoreRow,
+  lti_deep_links: DeepLinkRow,
 };
 
 const ColumnInfo = z.object({ name: z.string(), type: z.string(), notnull: z.number(), pk: z.number() });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../server/app.ts';
+import { buildApp, type AppDeps } from '../../server/app.ts';
 import { loadCatalog, type Catalog } from '../../server/catalog/loader.ts';
 import { loadConfig, type Config } from '../../server/config/config.ts';
 import { databaseFile, openDatabase, type Db } from '../../server/db/database.ts';
@@ -31,6 +31,8 @@ export interface TestAppOptions {
   readonly catalog?: Catalog;
   /** Seed of the embedded cluster (default 1). */
   readonly seed?: number;
+  /** LTI's HTTP client and delivery ticks (tests pass a scheduler that never ticks). */
+  readonly lti?: AppDeps['lti'];
 }
 
 export const FIXED_NOW = Date.UTC(2025, 0, 15, 9, 30);
@@ -53,7 +55,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       // Nor does the cluster pool's health probe: tests call platform.pool.probe().
       healthScheduler: { every: () => () => undefined },
     });
-    const app = await buildApp({ config, db, catalog, now, platform, ...(options.logStream ? { logStream: options.logStream } : {}) });
+    const app = await buildApp({ config, db, catalog, now, platform, ...(options.logStream ? { logStream: options.logStream } : {}), ...(options.lti ? { lti: options.lti } : {}) });
     const started = platform;
     return {
       app,

@@ -21,4 +21,6 @@ export interface WebDeps {
   readonly now: () => number;
   /** Whether cookies get `Secure` (the public URL is https). */
   readonly secureCookies: boolean;
+  /** Other sites that may frame the portal's pages (registered LMSs); none when absent. */
+  readonly frameOrigins?: () => readonly string[];
 }

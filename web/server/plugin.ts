@@ -30,12 +30,20 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'self'",
 ].join('; ');
 
-function securityHeaders(reply: FastifyReply): void {
-  reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+/**
+ * `frameOrigins`: other sites allowed to frame the page (the LMSs kubelab is registered
+ * with, so a launched lab shows inside the course). None: only our own pages may.
+ */
+function securityHeaders(reply: FastifyReply, frameOrigins: readonly string[] = []): void {
+  const policy = frameOrigins.length === 0
+    ? CONTENT_SECURITY_POLICY
+    : CONTENT_SECURITY_POLICY.replace("frame-ancestors 'self'", `frame-ancestors 'self' ${frameOrigins.join(' ')}`);
+  reply.header('content-security-policy', policy);
   reply.header('x-content-type-options', 'nosniff');
   // A page may ask for less (the join page's URL is its secret: no-referrer).
   if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'same-origin');
-  reply.header('x-frame-options', 'SAMEORIGIN');
+  // X-Frame-Options cannot name other sites; browsers that know CSP use frame-ancestors.
+  if (frameOrigins.length === 0) reply.header('x-frame-options', 'SAMEORIGIN');
   reply.header('cross-origin-opener-policy', 'same-origin');
 }
 
@@ -47,7 +55,7 @@ export const webPlugin: FastifyPluginAsync<WebDeps> = async (app, deps) => {
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    securityHeaders(reply);
+    securityHeaders(reply, deps.frameOrigins?.() ?? []);
     // Pages carry a CSRF token and personal progress: never from a shared cache.
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.header('cache-control', 'no-store');
     return payload;

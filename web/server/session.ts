@@ -20,12 +20,16 @@ export function signedIn(request: FastifyRequest, db: Db): SignedIn | undefined 
   return found && { ...found, csrfToken: csrfTokenFor(found.session) };
 }
 
-export function startSession(reply: FastifyReply, db: Db, userId: number, via: SessionVia, secure: boolean): void {
+/**
+ * `embedded`: the session begins inside another site's frame (an LTI launch), where only a
+ * SameSite=None cookie comes back; browsers accept that only with Secure (https).
+ */
+export function startSession(reply: FastifyReply, db: Db, userId: number, via: SessionVia, secure: boolean, embedded = false): void {
   const { secret } = db.sessions.create(userId, via);
   reply.setCookie(SESSION_COOKIE, secret, {
     path: '/',
     httpOnly: true,
-    sameSite: 'lax',
+    sameSite: embedded && secure ? 'none' : 'lax',
     secure,
     // The cookie may outlive a browser restart; the server decides when the session ends.
     maxAge: Math.floor(DEFAULT_SESSION_TIMES.maxMs / 1000),
