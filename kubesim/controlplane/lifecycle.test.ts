@@ -62,7 +62,7 @@ describe('kubelet, probes and endpoints', () => {
     const [pod] = c.pods();
     expect(waiting(pod!)).toBe('ImagePullBackOff');
     const failed = events(c, 'Failed').find((m) => m.startsWith(`Failed to pull image "${image}"`));
-    expect(failed).toMatch(/rpc error: code = NotFound desc = failed to pull and unpack image "(.*)": failed to resolve reference "\1": \1: not found: this image is not available on the embedded cluster; it runs: alpine, busybox, curlimages\/curl, debian, hashicorp\/http-echo, httpd, mysql, nginx, nicolaka\/netshoot, postgres, prom\/node-exporter, redis, ubuntu$/);
+    expect(failed).toMatch(/rpc error: code = NotFound desc = failed to pull and unpack image "(.*)": failed to resolve reference "\1": \1: not found: this image is not available on the embedded cluster; it runs: alpine, busybox, curlimages\/curl, debian, hashicorp\/http-echo, httpd, kubelab\/workspace, mysql, nginx, nicolaka\/netshoot, postgres, prom\/node-exporter, redis, ubuntu$/);
   });
 
   it('crash-loops postgres without POSTGRES_PASSWORD, with growing back-off', async () => {

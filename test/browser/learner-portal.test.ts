@@ -151,7 +151,7 @@ describe('the learner portal in Chromium', () => {
     expect(await failing.count()).toBeGreaterThan(0);
     const text = (await failing.first().textContent()) ?? '';
     expect(text).toContain('backnd');
-    expect(text).toContain('Hint:');
+    expect(text).toMatch(/Hint \(label typo\):/);
     await expectAccessible();
     await shoot('exercise-failed');
   });
