@@ -583,6 +583,7 @@ describe('exercise pages', () => {
         environment: null,
         history: [],
         serverNow: new Date(FIXED_NOW).toISOString(),
+        terminalScript: expect.stringMatching(/^\/assets\/terminal\.[0-9a-f]{12}\.js$/),
       });
       // The island for the work panel, and the panels it fills.
       expect(body).toMatch(/<script type="module" src="\/assets\/exercise\.[0-9a-f]{12}\.js"><\/script>/);

@@ -9,6 +9,7 @@ import { historyPanel } from './history-panel.ts';
 import { livePanel } from './live-panel.ts';
 import type { ExercisePageState } from './state.ts';
 import { PageStore } from './store.ts';
+import { terminalTabs } from './terminal-panel.ts';
 
 const state = JSON.parse(byId('page-state').textContent ?? '{}') as ExercisePageState;
 const store = new PageStore(state);
@@ -17,3 +18,5 @@ applyPanel(byId('apply-panel'), store);
 gradePanel(byId('grade-panel'), store);
 livePanel(byId('live-panel'), store);
 historyPanel(byId('history-panel'), store);
+const instructions = document.querySelector<HTMLElement>('article.instructions');
+if (instructions) terminalTabs(instructions, store);

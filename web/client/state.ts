@@ -44,4 +44,6 @@ export interface ExercisePageState {
   history: AttemptState[];
   /** The server's clock when the page was made, so the countdown survives a skewed client clock. */
   serverNow: string;
+  /** The terminal tab's script (hashed asset URL), imported when the tab first opens. */
+  terminalScript: string;
 }

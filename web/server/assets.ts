@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /** Browser entry points (web/client/<name>.ts) and the stylesheet. */
-export const ENTRIES = ['exercise', 'dashboard', 'common'] as const;
+export const ENTRIES = ['exercise', 'dashboard', 'common', 'terminal'] as const;
 export type Entry = (typeof ENTRIES)[number] | 'style';
 
 export interface Asset {

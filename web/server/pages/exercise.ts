@@ -50,6 +50,7 @@ export const exerciseRoutes: FastifyPluginAsync<WebDeps> = async (app, deps) => 
       environment,
       history: deps.grading.history(who.user.id, exercise.id, 20).map(attemptView),
       serverNow: new Date(deps.now()).toISOString(),
+      terminalScript: deps.assets.url('terminal'),
     };
     const points = exercise.checks.reduce((sum, c) => sum + c.points, 0);
     const body = html`<div class="exercise-page">
