@@ -42,6 +42,13 @@ for image in "${images[@]}"; do
   kind load docker-image --name "$name" "$image"
 done
 
+# The portal terminal's workspace image (a shell, curl, DNS tools and kubectl) is
+# kubelab's own: build it here and load it like the others.
+workspace_image="kubelab/workspace:0.1.0"
+echo "== $workspace_image"
+docker build -t "$workspace_image" "$root/deploy/workspace"
+kind load docker-image --name "$name" "$workspace_image"
+
 kind get kubeconfig --name "$name" > "$here/kubeconfig"
 kind get kubeconfig --name "$name" --internal > "$here/kubeconfig.internal"
 chmod 600 "$here/kubeconfig" "$here/kubeconfig.internal"
