@@ -157,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secureCookies: deps.config.publicUrl.startsWith('https:'),
     // A launched lab shows inside the LMS's page.
     frameOrigins: () => platformOrigins(lti.platforms.list()),
+    gradeSync: lti,
   };
 
   app.decorate('lti', lti);

@@ -9,6 +9,8 @@ import { buildApp } from '../../server/app.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { exercisePoints } from '../../server/lti/deep-linking.ts';
 import { FIRST_RETRY_MS } from '../../server/lti/ags/passback.ts';
+import { csrfTokenFor } from '../../server/db/sessions.ts';
+import { SESSION_COOKIE } from '../../server/http/routes/environments-auth.ts';
 import { ISSUER, LEARNER } from './fake-platform.ts';
 import { launch, startRig, type Rig } from './tool.ts';
 
@@ -146,5 +148,41 @@ describe('grade passback', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('userId');
     expect((await rig.t.app.inject({ method: 'POST', url: '/api/v1/lti/scores/999999/resend', headers: rig.admin.auth })).statusCode).toBe(404);
+  });
+
+  it('the class dashboard shows a learner’s LMS grade and its owner can Resend it; another instructor cannot', async () => {
+    const user = await gradedLearner('ags-sync');
+    await applySolution(user.id);
+    await grade(user.id);
+    const [score] = rig.t.app.lti.scores.forUser(user.id);
+    const classId = rig.t.app.lti.mappings.linkById(score!.linkId)!.classId;
+    const staff = (name: string) => {
+      const u = rig.t.db.users.create({ externalKey: `local:${name}`, displayName: name, role: 'instructor' });
+      const { secret, session } = rig.t.db.sessions.create(u.id, 'token');
+      return { user: u, cookie: `${SESSION_COOKIE}=${secret}`, csrf: csrfTokenFor(session) };
+    };
+    const owner = staff('sync-owner');
+    rig.t.app.lti.mappings.setClassOwner(classId, owner.user.id);
+    const page = `/instructor/classes/${classId}/learners/${user.id}`;
+    const shown = await rig.t.app.inject({ method: 'GET', url: page, headers: { cookie: owner.cookie } });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain('LMS grade');
+    expect(shown.body).toMatch(new RegExp(`${points()} / ${points()} sent \\d{4}-`));
+
+    const resend = (who: ReturnType<typeof staff>) => rig.t.app.inject({
+      method: 'POST',
+      url: `${page}/grade-sync/${score!.id}/resend`,
+      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+      payload: `_csrf=${encodeURIComponent(who.csrf)}`,
+    });
+    expect((await resend(staff('sync-stranger'))).statusCode).toBe(404);
+    const before = scoresOf('ags-sync').length;
+    const sent = await resend(owner);
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toBe(`${page}?done=resend:${EXERCISE}`);
+    await rig.t.app.lti.passback.deliverDue();
+    expect(scoresOf('ags-sync')).toHaveLength(before + 1);
+    const after = await rig.t.app.inject({ method: 'GET', url: String(sent.headers.location), headers: { cookie: owner.cookie } });
+    expect(after.body).toContain(`The LMS grade for ${rig.t.catalog.byId(EXERCISE)!.title} is being sent again.`);
   });
 });

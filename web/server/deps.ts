@@ -8,6 +8,8 @@ import type { GradingService } from '../../server/grading/service.ts';
 import type { RenderMarkdown } from '../../server/http/markdown.ts';
 import type { Assets } from './assets.ts';
 
+import type { GradeSync } from './pages/instructor/grade-sync.ts';
+
 export interface WebDeps {
   readonly config: Config;
   readonly db: Db;
@@ -23,4 +25,6 @@ export interface WebDeps {
   readonly secureCookies: boolean;
   /** Other sites that may frame the portal's pages (registered LMSs); none when absent. */
   readonly frameOrigins?: () => readonly string[];
+  /** LTI grade passback, for the dashboard's grade sync status and Resend. */
+  readonly gradeSync?: GradeSync;
 }

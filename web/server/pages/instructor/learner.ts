@@ -10,11 +10,13 @@ import type { WebDeps } from '../../deps.ts';
 import { html } from '../../html.ts';
 import { messagePage, page } from '../../layout.ts';
 import { checkItem } from '../attempt.ts';
+import { gradeSyncSection, syncRows } from './grade-sync.ts';
 import { orNotFoundPage, pathExercise, pathIds, requireStaffForm, requireStaffPage, when } from './guard.ts';
 
 const Action = z.object({ action: z.enum(['extend', 'reset', 'delete']) });
 const DONE: Record<string, string> = { extend: 'extended', reset: 'reset (emptied)', delete: 'deleted' };
-const Query = z.object({ done: z.string().regex(/^(extend|reset|delete):[a-z0-9-]{1,63}$/).optional() });
+const ScoreParams = z.object({ scoreId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const Query = z.object({ done: z.string().regex(/^(extend|reset|delete|resend):[a-z0-9-]{1,63}$/).optional() });
 
 export const instructorLearnerRoutes: FastifyPluginAsync<WebDeps> = async (app, deps) => {
   app.get('/instructor/classes/:classId/learners/:userId', async (request, reply) => {
@@ -27,12 +29,15 @@ export const instructorLearnerRoutes: FastifyPluginAsync<WebDeps> = async (app, 
       const now = deps.now();
       const done = Query.safeParse(request.query).data?.done?.split(':');
       const base = `/instructor/classes/${classId}`;
+      const synced = syncRows(deps.gradeSync, classId, userId);
       const body = html`<div class="wide-page narrow-text">
         <nav class="crumbs" aria-label="Breadcrumb"><a href="/instructor">Your classes</a> <span aria-hidden="true">›</span>
           <a href="${base}">${r.class.name}</a> <span aria-hidden="true">›</span> <span>${r.learner.displayName}</span></nav>
         <h1>${r.learner.displayName}</h1>
         <p class="muted">Joined ${new Date(r.learner.joinedAt).toISOString().slice(0, 10)}.</p>
-        ${done && html`<p class="callout info" role="status">The environment for ${deps.catalog.byId(done[1]!)?.title ?? done[1]} was ${DONE[done[0]!]}.</p>`}
+        ${done && html`<p class="callout info" role="status">${done[0] === 'resend'
+          ? `The LMS grade for ${deps.catalog.byId(done[1]!)?.title ?? done[1]} is being sent again.`
+          : `The environment for ${deps.catalog.byId(done[1]!)?.title ?? done[1]} was ${DONE[done[0]!]}.`}</p>`}
         ${deps.classes.exercisesOf(r.class).map((e) => {
           const env = envs.find((x) => x.exerciseId === e.id);
           const attempts = r.attempts.filter((a) => a.exerciseId === e.id);
@@ -45,6 +50,7 @@ export const instructorLearnerRoutes: FastifyPluginAsync<WebDeps> = async (app, 
                   <button type="submit" class="button${action === 'extend' ? '' : ' danger'}" aria-label="${action[0]!.toUpperCase()}${action.slice(1)} the environment for ${e.title}">${action[0]!.toUpperCase()}${action.slice(1)}</button>
                 </form>`)}</div>`
               : html`<p class="muted">No environment.</p>`}
+            ${gradeSyncSection(synced.filter((row) => row.exerciseId === e.id), (scoreId) => `${base}/learners/${userId}/grade-sync/${scoreId}/resend`, p.who.csrfToken, e.title)}
             ${attempts.length === 0
               ? html`<p class="muted">No attempts yet.</p>`
               : html`<ul class="history">${attempts.map((a) => html`<li><a href="${base}/attempts/${a.id}">Attempt ${a.id}</a> · ${when(a.createdAt, now)} ·
@@ -75,6 +81,24 @@ export const instructorLearnerRoutes: FastifyPluginAsync<WebDeps> = async (app, 
         throw translated;
       }
       return { redirect: `/instructor/classes/${classId}/learners/${userId}?done=${action.data.action}:${exerciseId}` };
+    });
+  });
+
+  app.post('/instructor/classes/:classId/learners/:userId/grade-sync/:scoreId/resend', async (request, reply) => {
+    const p = requireStaffForm(request, reply, deps);
+    if (!p) return reply;
+    return orNotFoundPage(reply, deps, p.who, async () => {
+      const { classId, userId } = pathIds(request.params, ['classId', 'userId']);
+      // Throws the not-found page unless this instructor may see this learner of this class.
+      deps.classes.learnerAttempts(p.staff, classId, userId);
+      const scoreId = ScoreParams.safeParse(request.params).data?.scoreId;
+      const row = syncRows(deps.gradeSync, classId, userId).find((r) => r.score.id === scoreId);
+      if (!row || !deps.gradeSync) throw new HttpError(404, 'not_found', 'there is nothing of yours at this address');
+      deps.gradeSync.scores.resend(row.score.id);
+      deps.db.audit.record({ actorUserId: p.who.user.id, action: 'lti.score.resend', target: `lti-score:${row.score.id}`, details: {} });
+      // Sent in the background; the page shows how it went on the next look.
+      deps.gradeSync.passback.deliverDue().catch((error: unknown) => request.log.warn({ err: error }, 'lti score delivery failed'));
+      return { redirect: `/instructor/classes/${classId}/learners/${userId}?done=resend:${row.exerciseId}` };
     });
   });
 
