@@ -2,13 +2,13 @@
 // Whoever runs these can open the database file anyway, so the shell reaches every
 // account; the rules that keep someone in charge (the last active admin) still hold, and
 // every change is audited with a null actor and `via: cli`.
-import { mkdirSync } from 'node:fs';
 import { AccountRuleError, Accounts, CLI_ACTOR, tokenStatus } from '../accounts/accounts.ts';
 import { loadConfig } from '../config/config.ts';
-import { databaseFile, openDatabase, type Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../db/errors.ts';
 import type { Role } from '../db/users.ts';
 import { table } from './exercises.ts';
+import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 
 export type AccountCommand =
@@ -24,25 +24,11 @@ const when = (ms: number | null) => (ms === null ? 'never' : `${new Date(ms).toI
 const PAGE = 500;
 
 export async function runAccountCommand(io: Io, command: AccountCommand): Promise<number> {
-  const config = loadConfig(io.env, { cwd: io.cwd });
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(databaseFile(config.dataDir));
-  try {
-    return run(io, db, command);
-  } catch (error) {
-    // Expected refusals are one line and exit 1; anything else is a bug and keeps its stack.
-    if (error instanceof NotFoundError) {
-      io.err(`kubelab: no ${error.entity} with id ${error.key}\n`);
-      return 1;
-    }
-    if (error instanceof AccountRuleError) {
-      io.err(`kubelab: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    db.close();
-  }
+  return withDataDatabase(io, loadConfig(io.env, { cwd: io.cwd }), (db) => run(io, db, command), (error) => {
+    if (error instanceof NotFoundError) return `kubelab: no ${error.entity} with id ${error.key}`;
+    if (error instanceof AccountRuleError) return `kubelab: ${error.message}`;
+    return undefined;
+  });
 }
 
 function run(io: Io, db: Db, command: AccountCommand): number {

@@ -3,16 +3,16 @@
 // carries the standing of a user (`--by`, an admin for a server-wide key, the class's
 // instructor or an admin for a class key), exactly as one made through the API; the
 // secret is printed once on stdout (the rest goes to stderr, so `$(…)` captures only it).
-import { mkdirSync } from 'node:fs';
 import { CLI_ACTOR } from '../accounts/accounts.ts';
 import { ApiKeys } from '../api-keys/service.ts';
 import { ClassNotFoundError } from '../classes/service.ts';
 import { loadConfig } from '../config/config.ts';
 import type { ApiKeyScope } from '../db/api-keys.ts';
-import { databaseFile, openDatabase, type Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../db/errors.ts';
 import { ForbiddenError } from '../http/errors.ts';
 import { table } from './exercises.ts';
+import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 
 export type ApiKeyCommand =
@@ -24,25 +24,11 @@ const when = (ms: number | null) => (ms === null ? 'never' : `${new Date(ms).toI
 const PAGE = 500;
 
 export async function runApiKeyCommand(io: Io, command: ApiKeyCommand): Promise<number> {
-  const config = loadConfig(io.env, { cwd: io.cwd });
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(databaseFile(config.dataDir));
-  try {
-    return run(io, db, command);
-  } catch (error) {
-    // Expected refusals are one line and exit 1; anything else is a bug and keeps its stack.
-    if (error instanceof NotFoundError) {
-      io.err(`kubelab: no ${error.entity} with id ${error.key}\n`);
-      return 1;
-    }
-    if (error instanceof ClassNotFoundError || error instanceof ForbiddenError) {
-      io.err(`kubelab: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    db.close();
-  }
+  return withDataDatabase(io, loadConfig(io.env, { cwd: io.cwd }), (db) => run(io, db, command), (error) => {
+    if (error instanceof NotFoundError) return `kubelab: no ${error.entity} with id ${error.key}`;
+    if (error instanceof ClassNotFoundError || error instanceof ForbiddenError) return `kubelab: ${error.message}`;
+    return undefined;
+  });
 }
 
 function run(io: Io, db: Db, command: ApiKeyCommand): number {

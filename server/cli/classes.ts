@@ -1,10 +1,9 @@
 // `kubelab classes add NAME --owner USER`: a class with every exercise in the catalog,
 // owned by an instructor, and its join link printed once (only its hash is stored;
 // rotating the link makes a new one).
-import { mkdirSync } from 'node:fs';
 import { loadCatalog } from '../catalog/loader.ts';
 import { loadConfig } from '../config/config.ts';
-import { databaseFile, openDatabase } from '../db/database.ts';
+import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 
 export interface AddClass {
@@ -16,9 +15,7 @@ export interface AddClass {
 export async function addClass(io: Io, command: AddClass): Promise<number> {
   const config = loadConfig(io.env, { cwd: io.cwd });
   const catalog = await loadCatalog(config.exercisesDir);
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(databaseFile(config.dataDir));
-  try {
+  return withDataDatabase(io, config, (db) => {
     const owner = db.users.selectOptionalByExternalKey(`local:${command.owner}`);
     if (!owner) {
       io.err(`kubelab: no user ${JSON.stringify(command.owner)}: create one with \`kubelab users add ${command.owner} --role instructor\`\n`);
@@ -36,7 +33,5 @@ export async function addClass(io: Io, command: AddClass): Promise<number> {
     io.err(`class ${JSON.stringify(created.name)} (id ${created.id}), owned by ${owner.displayName}: join link below, shown once\n`);
     io.out(`${config.publicUrl.replace(/\/$/, '')}/join/${joinCode}\n`);
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }

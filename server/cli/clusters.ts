@@ -2,12 +2,12 @@
 // directory, without starting a server or touching a cluster. Cordons live in SQLite and
 // placement reads them on every Start, so a running server obeys them at once. Health
 // needs the clusters themselves: the running server reports it (admin API, /readyz).
-import { mkdirSync } from 'node:fs';
 import { singleMemberPool } from '../cluster/pool/config.ts';
 import { loadConfig } from '../config/config.ts';
-import { databaseFile, openDatabase } from '../db/database.ts';
 import type { Command } from './args.ts';
 import { CliError } from './errors.ts';
+import { table } from './exercises.ts';
+import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 
 type ClustersCommand = Extract<Command, { name: 'clusters list' | 'clusters cordon' | 'clusters uncordon' }>;
@@ -15,9 +15,7 @@ type ClustersCommand = Extract<Command, { name: 'clusters list' | 'clusters cord
 export async function runClustersCommand(io: Io, command: ClustersCommand): Promise<number> {
   const config = loadConfig(io.env, { cwd: io.cwd });
   const members = config.clusters ?? singleMemberPool(config.cluster, config.maxEnvironments);
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(databaseFile(config.dataDir));
-  try {
+  return withDataDatabase(io, config, (db) => {
     if (command.name !== 'clusters list') {
       if (!members.some((m) => m.name === command.cluster)) {
         throw new CliError(`no cluster named "${command.cluster}" in the pool (${members.map((m) => m.name).join(', ')})`, 1);
@@ -35,11 +33,7 @@ export async function runClustersCommand(io: Io, command: ClustersCommand): Prom
       const used = (live.get(m.name) ?? 0) + (warm.get(m.name) ?? 0);
       return [m.name, m.connect.mode, String(m.capacity), String(m.weight), String(used), String(warm.get(m.name) ?? 0), cordoned.has(m.name) ? 'yes' : 'no'];
     });
-    const header = ['NAME', 'MODE', 'CAPACITY', 'WEIGHT', 'USED', 'WARM', 'CORDONED'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    for (const r of [header, ...rows]) io.out(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+    io.out(table([['NAME', 'MODE', 'CAPACITY', 'WEIGHT', 'USED', 'WARM', 'CORDONED'], ...rows]));
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -1,15 +1,14 @@
 // `kubelab lti register|list|remove`: LMS platform registrations from the server's shell,
 // the same records and rules as the admin API (/api/v1/lti/platforms). `register`
 // prints the tool URLs to paste into the LMS and makes the tool key if there is none.
-import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
-import { databaseFile, openDatabase } from '../db/database.ts';
 import { NotFoundError } from '../db/errors.ts';
 import { ToolKeys } from '../lti/keys.ts';
 import { DuplicatePlatformError, NewPlatform, PlatformsRepo } from '../lti/platforms.ts';
 import { toolUrls } from '../lti/service.ts';
 import { table } from './exercises.ts';
+import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 
 export const LTI_USAGE = `Usage:
@@ -40,44 +39,39 @@ export async function runLtiCommand(io: Io, argv: readonly string[]): Promise<nu
   }
 
   const config = loadConfig(io.env, { cwd: io.cwd });
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(databaseFile(config.dataDir));
-  const platforms = new PlatformsRepo(db.sqlite, Date.now);
-  try {
-    if (sub === 'list') {
-      const rows = platforms.list().map((p) => [String(p.id), p.name, p.issuer, p.clientId, p.deploymentIds.join(',')]);
-      io.out(table([['ID', 'NAME', 'ISSUER', 'CLIENT_ID', 'DEPLOYMENTS'], ...rows]));
+  return withDataDatabase(
+    io,
+    config,
+    async (db) => {
+      const platforms = new PlatformsRepo(db.sqlite, Date.now);
+      if (sub === 'list') {
+        const rows = platforms.list().map((p) => [String(p.id), p.name, p.issuer, p.clientId, p.deploymentIds.join(',')]);
+        io.out(table([['ID', 'NAME', 'ISSUER', 'CLIENT_ID', 'DEPLOYMENTS'], ...rows]));
+        return 0;
+      }
+      if (sub === 'remove') {
+        platforms.remove(removeId!);
+        db.audit.record({ actorUserId: null, action: 'lti.platform.remove', target: `lti-platform:${removeId}`, details: { via: 'cli' } });
+        io.out(`removed LTI platform ${removeId}\n`);
+        return 0;
+      }
+      const parsed = NewPlatform.safeParse(input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = String(issue?.path[0] ?? '');
+        io.err(`kubelab lti register: --${FLAG_OF[field] ?? field}: ${issue?.message ?? 'invalid'}\n`);
+        return 2;
+      }
+      const platform = platforms.create(parsed.data);
+      await new ToolKeys(db.sqlite, Date.now).signingKey();
+      db.audit.record({ actorUserId: null, action: 'lti.platform.register', target: `lti-platform:${platform.id}`, details: { via: 'cli', issuer: platform.issuer, clientId: platform.clientId } });
+      const urls = toolUrls(config.publicUrl);
+      io.out(`registered LTI platform ${platform.id} (${platform.name})\n\nPaste into the LMS:\n` +
+        `  login initiation URL  ${urls.loginUrl}\n  launch / redirect URL ${urls.launchUrl}\n  public JWKS URL       ${urls.jwksUrl}\n  deep linking URL      ${urls.deepLinkingUrl}\n`);
       return 0;
-    }
-    if (sub === 'remove') {
-      platforms.remove(removeId!);
-      db.audit.record({ actorUserId: null, action: 'lti.platform.remove', target: `lti-platform:${removeId}`, details: { via: 'cli' } });
-      io.out(`removed LTI platform ${removeId}\n`);
-      return 0;
-    }
-    const parsed = NewPlatform.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = String(issue?.path[0] ?? '');
-      io.err(`kubelab lti register: --${FLAG_OF[field] ?? field}: ${issue?.message ?? 'invalid'}\n`);
-      return 2;
-    }
-    const platform = platforms.create(parsed.data);
-    await new ToolKeys(db.sqlite, Date.now).signingKey();
-    db.audit.record({ actorUserId: null, action: 'lti.platform.register', target: `lti-platform:${platform.id}`, details: { via: 'cli', issuer: platform.issuer, clientId: platform.clientId } });
-    const urls = toolUrls(config.publicUrl);
-    io.out(`registered LTI platform ${platform.id} (${platform.name})\n\nPaste into the LMS:\n` +
-      `  login initiation URL  ${urls.loginUrl}\n  launch / redirect URL ${urls.launchUrl}\n  public JWKS URL       ${urls.jwksUrl}\n  deep linking URL      ${urls.deepLinkingUrl}\n`);
-    return 0;
-  } catch (error) {
-    if (error instanceof DuplicatePlatformError || error instanceof NotFoundError) {
-      io.err(`kubelab lti ${sub}: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    db.close();
-  }
+    },
+    (error) => (error instanceof DuplicatePlatformError || error instanceof NotFoundError ? `kubelab lti ${sub}: ${error.message}` : undefined),
+  );
 }
 
 function registerInput(args: readonly string[]): Record<string, unknown> {

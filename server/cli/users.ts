@@ -1,9 +1,8 @@
 // `kubelab users add NAME [--role learner|instructor|admin]`: the way to let someone in
 // before an LMS does it (LTI): creates the user (or finds it) and prints a fresh API
 // token once. Only its hash is stored, so a lost token means a new one.
-import { mkdirSync } from 'node:fs';
 import { loadConfig } from '../config/config.ts';
-import { databaseFile, openDatabase } from '../db/database.ts';
+import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 
 export interface AddUser {
@@ -13,10 +12,7 @@ export interface AddUser {
 }
 
 export async function addUser(io: Io, command: AddUser): Promise<number> {
-  const config = loadConfig(io.env, { cwd: io.cwd });
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(databaseFile(config.dataDir));
-  try {
+  return withDataDatabase(io, loadConfig(io.env, { cwd: io.cwd }), (db) => {
     const { user, plaintext } = db.transaction(() => {
       const found = db.users.upsertByExternalKey({ externalKey: `local:${command.name}`, displayName: command.name, role: command.role ?? 'learner' });
       const current = command.role === undefined || found.role === command.role ? found : db.users.setRole(found.id, command.role);
@@ -27,7 +23,5 @@ export async function addUser(io: Io, command: AddUser): Promise<number> {
     io.err(`user ${user.displayName} (${user.role}, id ${user.id}): API token below, shown once\n`);
     io.out(`${plaintext}\n`);
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }

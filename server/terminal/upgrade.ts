@@ -6,11 +6,10 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { SESSION_COOKIE, type Authenticate, type Caller } from '../http/routes/environments-auth.ts';
+import { BEARER, SESSION_COOKIE, type Authenticate, type Caller } from '../http/routes/environments-auth.ts';
 import type { Terminals } from './terminals.ts';
 
 const PATH = /^\/api\/v1\/exercises\/([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\/terminal$/;
-const BEARER = /^Bearer ([\x21-\x7e]{1,1024})$/;
 
 function refuse(socket: Duplex, status: number, reason: string, message: string): void {
   const body = JSON.stringify({ error: reason, message });

@@ -26,7 +26,7 @@ const REFUSED_FLAGS = [
   '--kubeconfig', '--server', '-s', '--token', '--certificate-authority', '--client-certificate', '--client-key',
   '--insecure-skip-tls-verify', '--tls-server-name', '--username', '--password', '--cache-dir', '--context', '--cluster',
   '--user', '--profile', '--profile-output', '--log-file', '--log-dir', '--kustomize', '-k', '--from-file',
-  '--from-env-file', '--output-directory', '--filename', '-f', '-R', '--recursive',
+  '--from-env-file', '--output-directory', '-R', '--recursive',
 ];
 
 function flagName(arg: string): string {

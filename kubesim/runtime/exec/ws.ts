@@ -14,7 +14,8 @@ import type { StoredObject } from '../../core/types.ts';
 import type { ContainerInstance } from '../containers.ts';
 import type { Network } from '../net/system.ts';
 import { parsePod } from '../podspec.ts';
-import { awaitPromise, Killed, type Waiter } from '../proc.ts';
+import { Killed, type Waiter } from '../proc.ts';
+import { PipeStdin } from '../tty/pipe.ts';
 import { parseResize } from '../tty/resize.ts';
 import { Terminal } from '../tty/terminal.ts';
 import { execInContainer } from './run.ts';
@@ -48,26 +49,6 @@ interface ExecServerDeps {
   rng: Rng;
 }
 
-/** A stdin fed by channel-0 frames; EOF on the client's [255, 0] or when the socket closes. */
-class SocketStdin {
-  private chunks: Buffer[] = [];
-  private ended = false;
-  private waiters: (() => void)[] = [];
-  push(data: Buffer): void {
-    if (!this.ended) this.chunks.push(data);
-  }
-  end(): void {
-    this.ended = true;
-    for (const w of this.waiters.splice(0)) w();
-  }
-  *readAll() {
-    if (!this.ended) yield* awaitPromise(new Promise<void>((resolve) => this.waiters.push(resolve)));
-    const s = Buffer.concat(this.chunks).toString('utf8');
-    this.chunks = [];
-    return s;
-  }
-}
-
 export class ExecServer {
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => PROTOCOLS.find((p) => protocols.has(p)) ?? false });
 
@@ -96,7 +77,8 @@ export class ExecServer {
 
   private session(ws: WebSocket, instance: ContainerInstance, request: ExecRequest): void {
     const v5 = ws.protocol === 'v5.channel.k8s.io';
-    const stdin = new SocketStdin();
+    // Fed by channel-0 frames; EOF on the client's [255, 0] or when the socket closes.
+    const stdin = new PipeStdin();
     if (!request.stdin) stdin.end();
     let cancel: (() => void) | undefined;
     let interrupted = false;

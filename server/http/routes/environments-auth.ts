@@ -32,7 +32,7 @@ export interface Authenticate {
   readonly rateLimit?: RateLimiter;
 }
 
-const BEARER = /^Bearer ([\x21-\x7e]{1,1024})$/;
+export const BEARER = /^Bearer ([\x21-\x7e]{1,1024})$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function sameSecret(a: string, b: string): boolean {
