@@ -1,19 +1,38 @@
 #!/usr/bin/env node
 // `npm run build` (run first by `npm start` and `npm test`): compiles the CLI and server
 // into dist/ with esbuild, so a command no longer compiles TypeScript at run time. Each command's modules become their own chunk
-// (server/cli/main.ts imports them on demand), so `kubelab --help` loads no server.
+// (server/cli/dispatch.ts imports them on demand), so `kubelab --help` loads no server.
 import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
-import { BUILT_STAMP, buildIsFresh } from './freshness.js';
+import { BUILT_STAMP, buildIsFresh, INPUTS_LIST } from './freshness.js';
 
 const root = new URL('..', import.meta.url);
 const dist = new URL('dist/', root);
+
+// zod bundles its messages in 40-odd languages (half its size, compiled by every
+// command); kubelab speaks English, so its locale list is cut down to English.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => {
+      if (!args.importer.includes(`${path.sep}node_modules${path.sep}zod${path.sep}`)) return undefined;
+      return { path: path.join(path.dirname(args.importer), args.path), namespace: 'zod-locales' };
+    });
+    esbuild.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(path.join(path.dirname(args.path), 'en.js'))};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
 
 // Nothing changed since the last build: keep it (`--force` builds anyway).
 if (!process.argv.includes('--force') && buildIsFresh()) process.exit(0);
 
 rmSync(dist, { recursive: true, force: true });
-await build({
+// Caches keyed on the code (the catalog's, dist/cache) use this to tell builds apart.
+const buildId = new Date().toISOString();
+const result = await build({
   absWorkingDir: new URL('.', root).pathname,
   entryPoints: { cli: 'server/cli/main.ts' },
   outdir: 'dist',
@@ -41,6 +60,15 @@ await build({
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
+  metafile: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  define: { KUBELAB_BUILD_ID: JSON.stringify(buildId) },
+  plugins: [zodEnglishOnly],
 });
+// The project files the bundle was made of (not node_modules: the lock file stands for
+// those), for bin/freshness.js.
+const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/'));
+writeFileSync(INPUTS_LIST, `${inputs.sort().join('\n')}\n`);
 // Written last: bin/kubelab.js compares its time with the sources' to spot a stale build.
-writeFileSync(BUILT_STAMP, `${new Date().toISOString()}\n`);
+writeFileSync(BUILT_STAMP, `${buildId}\n`);

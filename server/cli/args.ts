@@ -2,6 +2,7 @@
 // accepted shape is listed once, so an unknown command cannot slip through.
 import { z } from 'zod';
 import { ApiKeyScope } from '../db/api-keys.ts';
+import { asksForHelp } from './help.ts';
 
 export type Command =
   | { readonly name: 'serve' }
@@ -89,10 +90,7 @@ const CommandLine = z.union([
 export type ParsedArgs = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly message: string };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  // `--help` anywhere before sim/grade's own arguments asks for our usage.
-  if (argv[0] !== 'sim' && argv[0] !== 'grade' && argv.some((a) => a === '--help' || a === '-h')) {
-    return { ok: true, command: { name: 'help' } };
-  }
+  if (asksForHelp(argv)) return { ok: true, command: { name: 'help' } };
   const parsed = CommandLine.safeParse(argv);
   if (parsed.success) return { ok: true, command: parsed.data };
   return { ok: false, message: describe(argv) };

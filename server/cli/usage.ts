@@ -1,4 +1,4 @@
-import { CONFIG_VARIABLES } from '../config/config.ts';
+import { CONFIG_VARIABLES } from '../config/variables.ts';
 
 export const USAGE = `Usage: kubelab <command>
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { packagePath } from '../paths/package-root.ts';
 import { parseDuration } from './duration.ts';
+import { CONFIG_VARIABLES, type ConfigVariable } from './variables.ts';
 import { PoolConfigError, readPoolConfig, type PoolMemberConfig } from '../cluster/pool/config.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -199,10 +200,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   KUBELAB_RATE_LIMIT: integer(600, 0, 1_000_000),
   KUBELAB_WEBHOOKS_ALLOW_PRIVATE: flag,
-});
+} satisfies Record<ConfigVariable, z.ZodType>);
 
-/** The environment variables kubelab reads, for help texts. */
-export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+export { CONFIG_VARIABLES };
 
 export interface LoadConfigOptions {
   /** Relative paths resolve against this directory (default: process.cwd()). */

@@ -1,0 +1,61 @@
+// bin/kubelab.js runs the compiled dist/ only while it is at least as new as every file
+// the build read (dist/INPUTS) plus the lock file and the build scripts; otherwise a
+// developer would run stale code. Checked on a scratch package with set file times.
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildIsFresh } from '../../bin/freshness.js';
+
+const BUILT_AT = new Date('2026-06-01T12:00:00Z');
+const BEFORE = new Date('2026-06-01T11:00:00Z');
+const AFTER = new Date('2026-06-01T13:00:00Z');
+
+let root: string;
+
+function file(rel: string, when: Date, text = ''): void {
+  const abs = path.join(root, rel);
+  mkdirSync(path.dirname(abs), { recursive: true });
+  writeFileSync(abs, text);
+  utimesSync(abs, when, when);
+}
+
+beforeEach(() => {
+  root = `${mkdtempSync(path.join(tmpdir(), 'kubelab-fresh-'))}/`;
+  for (const rel of ['package-lock.json', 'bin/build.js', 'bin/freshness.js', 'server/a.ts', 'graders/b.ts']) file(rel, BEFORE);
+  file('dist/INPUTS', BUILT_AT, 'server/a.ts\ngraders/b.ts\n');
+  file('dist/BUILT', BUILT_AT);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('buildIsFresh', () => {
+  it('is fresh when every input is older than the stamp', () => {
+    expect(buildIsFresh(root)).toBe(true);
+  });
+
+  it('is stale once an input, the lock file or the build script is edited', () => {
+    for (const rel of ['graders/b.ts', 'package-lock.json', 'bin/build.js']) {
+      file(rel, AFTER);
+      expect(buildIsFresh(root), rel).toBe(false);
+      file(rel, BEFORE);
+    }
+  });
+
+  it('is stale when an input is gone (renamed or deleted)', () => {
+    rmSync(path.join(root, 'server/a.ts'));
+    expect(buildIsFresh(root)).toBe(false);
+  });
+
+  it('is stale without a stamp or an input list (never built, or an older build)', () => {
+    rmSync(path.join(root, 'dist/INPUTS'));
+    expect(buildIsFresh(root)).toBe(false);
+    file('dist/INPUTS', BUILT_AT, 'server/a.ts\n');
+    rmSync(path.join(root, 'dist/BUILT'));
+    expect(buildIsFresh(root)).toBe(false);
+  });
+
+  it('ignores files the build never read', () => {
+    file('server/new-and-unused.ts', AFTER);
+    expect(buildIsFresh(root)).toBe(true);
+  });
+});
