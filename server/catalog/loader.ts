@@ -1,9 +1,13 @@
 // The exercise catalog: every folder under the exercises root, validated as a
-// whole so that one run reports every problem of every exercise.
+// whole so that one run reports every problem of every exercise. The validator (YAML,
+// markdown, schemas) is loaded only when something is validated: a cached catalog
+// needs none of it.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { BUILD_ID } from '../paths/build-id.ts';
 import { packagePath } from '../paths/package-root.ts';
-import { readExercise, type Exercise } from './exercise.ts';
+import { cachedExercises } from './cache.ts';
+import type { Exercise } from './exercise.ts';
 import { CatalogError, WHOLE_FILE, type CatalogProblem } from './problems.ts';
 
 export type { Exercise, Mistake, Variant } from './exercise.ts';
@@ -21,19 +25,35 @@ export interface Catalog {
 
 /** Problems of one exercise folder, with files relative to that folder. Throws only on I/O failures. */
 export async function validateExerciseDir(dir: string): Promise<CatalogProblem[]> {
+  const { readExercise } = await import('./exercise.ts');
   return (await readExercise(path.resolve(dir), (rel) => rel)).problems;
 }
 
 /** One exercise folder; throws CatalogError listing every problem. */
 export async function loadExercise(dir: string): Promise<Exercise> {
+  const { readExercise } = await import('./exercise.ts');
   const { exercise, problems } = await readExercise(path.resolve(dir), (rel) => rel);
   if (!exercise || problems.length > 0) throw new CatalogError(problems);
   return exercise;
 }
 
-/** Every folder under `root` is an exercise; throws CatalogError listing every problem found. */
+/**
+ * Every folder under `root` is an exercise; throws CatalogError listing every problem found.
+ * A build (not the sources) remembers a sound catalog in dist/cache until a file changes.
+ */
 export async function loadCatalog(root: string): Promise<Catalog> {
   const absRoot = path.resolve(root);
+  const exercises =
+    BUILD_ID === undefined
+      ? await validateCatalog(absRoot)
+      : await cachedExercises(absRoot, { dir: packagePath('dist', 'cache'), codeVersion: BUILD_ID }, validateCatalog);
+  const index = new Map(exercises.map((e) => [e.id, e]));
+  return { exercises, byId: (id) => index.get(id) };
+}
+
+/** The exercises under `absRoot`, sorted by `order`; throws CatalogError listing every problem. */
+async function validateCatalog(absRoot: string): Promise<Exercise[]> {
+  const { readExercise } = await import('./exercise.ts');
   const entries = await readdir(absRoot, { withFileTypes: true });
   const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   const problems: CatalogProblem[] = [];
@@ -50,9 +70,7 @@ export async function loadCatalog(root: string): Promise<Catalog> {
     problems.push({ file: '.', field: WHOLE_FILE, message: `no exercise folders in ${absRoot}` });
   }
   if (problems.length > 0) throw new CatalogError(problems);
-  exercises.sort((a, b) => a.order - b.order);
-  const index = new Map(exercises.map((e) => [e.id, e]));
-  return { exercises, byId: (id) => index.get(id) };
+  return exercises.sort((a, b) => a.order - b.order);
 }
 
 interface Identity {

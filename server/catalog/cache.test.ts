@@ -1,0 +1,75 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cachedExercises } from './cache.ts';
+import type { Exercise } from './exercise.ts';
+import { DEFAULT_EXERCISES_DIR, loadCatalog } from './loader.ts';
+
+let scratch: string;
+let root: string;
+let cacheDir: string;
+let validations: number;
+
+/** The real validation of the catalog, counted. */
+async function validate(absRoot: string): Promise<Exercise[]> {
+  validations += 1;
+  return [...(await loadCatalog(absRoot)).exercises];
+}
+
+beforeEach(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'kubelab-catalog-cache-'));
+  root = path.join(scratch, 'exercises');
+  cacheDir = path.join(scratch, 'cache');
+  cpSync(path.join(DEFAULT_EXERCISES_DIR, 'clusterip-basics'), path.join(root, 'clusterip-basics'), { recursive: true });
+  validations = 0;
+});
+afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('cachedExercises', () => {
+  it('validates once, then answers the same exercises from the cache', async () => {
+    const first = await cachedExercises(root, { dir: cacheDir, codeVersion: 'build-1' }, validate);
+    const second = await cachedExercises(root, { dir: cacheDir, codeVersion: 'build-1' }, validate);
+    expect(validations).toBe(1);
+    expect(second).toEqual(first);
+    expect(second.map((e) => e.id)).toEqual(['clusterip-basics']);
+  });
+
+  it('validates again after any file changes, appears or goes, and for other code', async () => {
+    const cache = { dir: cacheDir, codeVersion: 'build-1' };
+    await cachedExercises(root, cache, validate);
+    const instructions = path.join(root, 'clusterip-basics', 'instructions.md');
+    writeFileSync(instructions, '# Changed\n\nA single byte is enough.\n');
+    const changed = await cachedExercises(root, cache, validate);
+    expect(changed[0]!.instructions).toContain('A single byte is enough.');
+    writeFileSync(path.join(root, 'clusterip-basics', 'notes.txt'), 'new file');
+    await cachedExercises(root, cache, validate);
+    rmSync(path.join(root, 'clusterip-basics', 'notes.txt'));
+    await cachedExercises(root, cache, validate);
+    await cachedExercises(root, { ...cache, codeVersion: 'build-2' }, validate);
+    expect(validations).toBe(5);
+  });
+
+  it('never remembers a broken catalog', async () => {
+    writeFileSync(path.join(root, 'clusterip-basics', 'exercise.yaml'), 'id: [unclosed\n');
+    const cache = { dir: cacheDir, codeVersion: 'build-1' };
+    await expect(cachedExercises(root, cache, validate)).rejects.toThrow(/exercise\.yaml/);
+    await expect(cachedExercises(root, cache, validate)).rejects.toThrow(/exercise\.yaml/);
+    expect(validations).toBe(2);
+  });
+
+  it('ignores a torn cache file and overwrites it', async () => {
+    const cache = { dir: cacheDir, codeVersion: 'build-1' };
+    await cachedExercises(root, cache, validate);
+    const [file] = readdirSync(cacheDir);
+    writeFileSync(path.join(cacheDir, file!), '{"key": "');
+    expect((await cachedExercises(root, cache, validate)).map((e) => e.id)).toEqual(['clusterip-basics']);
+    await cachedExercises(root, cache, validate);
+    expect(validations).toBe(2);
+  });
+
+  it('still answers when the cache cannot be written (a read-only install)', async () => {
+    writeFileSync(cacheDir, 'a file where the folder should be');
+    expect((await cachedExercises(root, { dir: cacheDir, codeVersion: 'b' }, validate)).map((e) => e.id)).toEqual(['clusterip-basics']);
+  });
+});

@@ -1,0 +1,72 @@
+// A validated catalog, remembered between commands. Validating every exercise (YAML,
+// schemas, 70-odd mistakes and their manifests) is most of `kubelab exercises list` and a
+// good part of `serve`'s start; the files rarely change between two commands. The cache
+// is keyed on the code (the build id) and on every byte of every file under the root,
+// so an edit, a new file or a new build is always seen; only a sound catalog is kept.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Exercise } from './exercise.ts';
+
+export interface CatalogCache {
+  /** Folder for the cache files (created when missing). */
+  readonly dir: string;
+  /** Identifies the code that validated: a catalog validated by other code is not reused. */
+  readonly codeVersion: string;
+}
+
+interface CacheFile {
+  key: string;
+  exercises: Exercise[];
+}
+
+/** The exercises under `absRoot`, from the cache when nothing changed, else from `validate` (then remembered). */
+export async function cachedExercises(
+  absRoot: string,
+  cache: CatalogCache,
+  validate: (absRoot: string) => Promise<Exercise[]>,
+): Promise<Exercise[]> {
+  const key = fingerprint(absRoot, cache.codeVersion);
+  // One file per catalog root, so two catalogs used in turn do not evict each other.
+  const file = path.join(cache.dir, `catalog-${createHash('sha256').update(absRoot).digest('hex').slice(0, 16)}.json`);
+  const remembered = readCacheFile(file);
+  if (remembered?.key === key) return remembered.exercises;
+  const exercises = await validate(absRoot);
+  writeCacheFile(file, { key, exercises });
+  return exercises;
+}
+
+/** Hash of the code version and of every file's path and content under the root. */
+export function fingerprint(absRoot: string, codeVersion: string): string {
+  const hash = createHash('sha256').update(`${codeVersion}\0${absRoot}\0`);
+  const files = readdirSync(absRoot, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+  for (const abs of files) hash.update(`${path.relative(absRoot, abs)}\0`).update(readFileSync(abs)).update('\0');
+  return hash.digest('hex');
+}
+
+function readCacheFile(file: string): CacheFile | undefined {
+  try {
+    const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    // Our own file, but a torn or hand-edited one is simply ignored.
+    if (typeof data !== 'object' || data === null) return undefined;
+    const { key, exercises } = data as Partial<CacheFile>;
+    return typeof key === 'string' && Array.isArray(exercises) ? { key, exercises } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort: a read-only install just validates every time. Written whole, then renamed, so a reader never sees half. */
+function writeCacheFile(file: string, content: CacheFile): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(content));
+    renameSync(temporary, file);
+  } catch {
+    // Nothing lost: the catalog was validated and is returned.
+  }
+}
