@@ -14,13 +14,13 @@
 // check errored. Points of errored checks (and of checks skipped because of them) are
 // reported as `ungradedPoints`, never as lost: an `error` attempt is not a grade, and
 // the learner is told to run it again.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Check } from './schema.ts';
 import type { ClusterClient } from './cluster/types.ts';
 import type { JsonValue } from './json.ts';
 import { runCheck } from './checks/index.ts';
 import { countingClient, newCost, type GradeCost } from './counting.ts';
-import { kubeExecutor, type Executor } from './exec.ts';
+import type { Executor } from './exec.ts';
 import { observe } from './observe.ts';
 import { clusterOutOfRoom, outOfRoomMessage } from './capacity.ts';
 import { ProbePool } from './probes.ts';
@@ -88,8 +88,11 @@ export interface EngineOptions {
   client: ClusterClient;
   /** The same credentials as YAML: exec and script checks need them. */
   kubeconfig: string;
-  /** Default: exec over WebSocket with client-node. */
-  executor?: (kc: KubeConfig, cost: GradeCost) => Executor;
+  /**
+   * How commands run in Pods. Default: exec over WebSocket with client-node, loaded on
+   * first use (a command-line grade with a lean executor never loads client-node).
+   */
+  executor?: (cost: GradeCost) => Executor;
   now?: () => number;
   delay?: (ms: number) => Promise<void>;
   timing?: Partial<Timing>;
@@ -133,20 +136,28 @@ function describeError(error: unknown): string {
 
 export class GradingEngine {
   readonly #o: EngineOptions;
-  readonly #kc: KubeConfig;
+  #kc: Promise<KubeConfig> | undefined;
   readonly #timing: Timing;
   readonly #now: () => number;
   readonly #delay: (ms: number) => Promise<void>;
 
   constructor(options: EngineOptions) {
     this.#o = options;
-    // The caller hands over a kubeconfig it already validated at its boundary
-    // (server/cluster/kubeconfig.ts); exec only needs client-node's own reading of it.
-    this.#kc = new KubeConfig();
-    this.#kc.loadFromString(options.kubeconfig);
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
     this.#now = options.now ?? Date.now;
     this.#delay = options.delay ?? realDelay;
+  }
+
+  async #clientNodeExecutor(cost: GradeCost): Promise<Executor> {
+    // The caller hands over a kubeconfig it already validated at its boundary
+    // (server/cluster/kubeconfig.ts); exec only needs client-node's own reading of it.
+    this.#kc ??= import('@kubernetes/client-node').then(({ KubeConfig }) => {
+      const kc = new KubeConfig();
+      kc.loadFromString(this.#o.kubeconfig);
+      return kc;
+    });
+    const { kubeExecutor } = await import('./exec.ts');
+    return kubeExecutor(await this.#kc, cost);
   }
 
   get timing(): Timing {
@@ -177,7 +188,7 @@ export class GradingEngine {
       readFailure = `kubelab could not read your namespace: ${describeError(error)}`;
     }
 
-    const executor = (this.#o.executor ?? kubeExecutor)(this.#kc, cost);
+    const executor = this.#o.executor ? this.#o.executor(cost) : await this.#clientNodeExecutor(cost);
     const probes = observed && new ProbePool({
       client,
       namespace,

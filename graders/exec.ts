@@ -3,9 +3,12 @@
 // ends (kubernetes-client/javascript#704): the result is the status frame, and the
 // socket closing without one is an error.
 import { Writable } from 'node:stream';
-import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import { Exec, type KubeConfig } from '@kubernetes/client-node';
+import { exitCodeOf } from './exec-status.ts';
 import type { GradeCost } from './counting.ts';
 import { GraderError, type ExecResult, type ExecTarget } from './types.ts';
+
+export { exitCodeOf } from './exec-status.ts';
 
 export interface ExecOptions {
   namespace: string;
@@ -22,17 +25,6 @@ class Collect extends Writable {
     this.text += chunk.toString();
     done();
   }
-}
-
-/** `NonZeroExitCode` carries the code in details.causes; Success is 0. Anything else is not an exit. */
-export function exitCodeOf(status: V1Status): number | undefined {
-  if (status.status === 'Success') return 0;
-  if (status.reason === 'NonZeroExitCode') {
-    const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
-    const code = Number(cause?.message);
-    return Number.isInteger(code) ? code : undefined;
-  }
-  return undefined;
 }
 
 export function kubeExecutor(kc: KubeConfig, cost?: GradeCost): Executor {

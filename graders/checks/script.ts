@@ -5,7 +5,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { CheckParams } from '../params.ts';
 import { errored, fail, pass, type CheckFn } from '../types.ts';
 
@@ -19,6 +18,8 @@ export const scriptCheck: CheckFn<CheckParams<'script'>> = async (params, observ
     const kubeconfig = path.join(dir, 'kubeconfig');
     await writeFile(kubeconfig, ctx.kubeconfig, { mode: 0o600 });
     const [file, ...args] = params.command;
+    // Loaded here: only exercises with a script check pay for execa.
+    const { execa } = await import('execa');
     const result = await execa(file!, args, {
       env: { KUBECONFIG: kubeconfig, NAMESPACE: observed.namespace },
       cwd: ctx.workdir,

@@ -6,9 +6,12 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXERCISES_DIR, loadCatalog, type Catalog } from '../catalog/loader.ts';
-import { KubeClusterClient } from '../cluster/client.ts';
-import { ForbiddenError, NotFoundError } from '../cluster/errors.ts';
-import { kubeConfigFromString, parseKubeconfig, type KubeconfigDocument } from '../cluster/kubeconfig.ts';
+import { ForbiddenError, NotFoundError } from '../../graders/cluster/errors.ts';
+import type { Executor } from '../../graders/exec.ts';
+import type { GradeCost } from '../../graders/counting.ts';
+import { parseKubeconfig, type KubeconfigDocument } from '../cluster/kubeconfig-schema.ts';
+import { leanConnection } from '../cluster/lean/connection.ts';
+import type { ClusterClient } from '../cluster/types.ts';
 import { processIo, type Io } from './io.ts';
 import { readFile } from 'node:fs/promises';
 import { GradingEngine, type CheckOutcome, type GradeOutcome, type Timing } from '../../graders/engine.ts';
@@ -127,15 +130,16 @@ export async function runGrade(argv: string[], options: GradeCliOptions = {}): P
   const file = kubeconfigPath(values.kubeconfig, io);
   let kubeconfig: string;
   let document: KubeconfigDocument;
-  let client: KubeClusterClient;
+  let cluster: GradeClient;
   try {
     kubeconfig = await readFile(file, 'utf8');
     document = parseKubeconfig(kubeconfig, file);
-    client = new KubeClusterClient(kubeConfigFromString(kubeconfig, { source: file, baseDir: path.dirname(file) }));
+    cluster = await gradeClient(kubeconfig, document, file);
   } catch (error) {
     io.err(`kubelab grade: cannot use kubeconfig ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
+  const { client } = cluster;
   try {
     // A mistyped namespace would otherwise read as "nothing there" and fail every check.
     await client.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
@@ -157,8 +161,32 @@ export async function runGrade(argv: string[], options: GradeCliOptions = {}): P
     }
     // Anything else (unreachable cluster) is reported check by check below.
   }
-  const engine = new GradingEngine({ client, kubeconfig, ...(options.timing ? { timing: options.timing } : {}) });
-  const outcome = await engine.grade({ exercise, namespace });
+  const engine = new GradingEngine({ client, kubeconfig, ...(cluster.executor ? { executor: cluster.executor } : {}), ...(options.timing ? { timing: options.timing } : {}) });
+  const outcome = await engine.grade({ exercise, namespace }).finally(() => cluster.close());
   io.out(values.json ? `${JSON.stringify(jsonReport(outcome), null, 2)}\n` : textReport(outcome));
   return outcome.status === 'passed' ? 0 : outcome.status === 'failed' ? 1 : 2;
+}
+
+interface GradeClient {
+  client: ClusterClient;
+  /** Undefined: the engine's own (client-node) executor. */
+  executor?: (cost: GradeCost) => Executor;
+  close(): void;
+}
+
+/**
+ * The lean client (node:https and ws) when the kubeconfig's auth is a token or a client
+ * certificate, as for kind, the embedded cluster and a ServiceAccount: a grade then never
+ * loads client-node, which alone takes longer than the grade. Any other auth (exec
+ * plugins, auth-providers) goes through client-node.
+ */
+async function gradeClient(kubeconfig: string, document: KubeconfigDocument, file: string): Promise<GradeClient> {
+  const connection = leanConnection(document, path.dirname(file));
+  if (connection) {
+    const [{ LeanClusterClient }, { leanExecutor }] = await Promise.all([import('../cluster/lean/client.ts'), import('../cluster/lean/exec.ts')]);
+    const client = new LeanClusterClient(connection);
+    return { client, executor: (cost) => leanExecutor(connection, cost), close: () => client.close() };
+  }
+  const [{ KubeClusterClient }, { kubeConfigFromString }] = await Promise.all([import('../cluster/client.ts'), import('../cluster/kubeconfig.ts')]);
+  return { client: new KubeClusterClient(kubeConfigFromString(kubeconfig, { source: file, baseDir: path.dirname(file) })), close: () => {} };
 }

@@ -1,5 +1,6 @@
 // The same verdicts on a second cluster seed (other ClusterIPs, Pod names, node
-// placement, load-balancing draws): solutions, variants and mistakes again.
+// placement, load-balancing draws): solutions, variants and mistakes again, this time
+// through the lean client and executor that `kubelab grade` uses (no client-node).
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DEFAULT_EXERCISES_DIR, loadCatalog } from '../../server/catalog/loader.ts';
 import { mistakeCases, solutionCases, variantCases } from './catalog-verdicts.ts';
@@ -8,7 +9,7 @@ import { startGraderBench, type GraderBench } from './harness.ts';
 const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
 let bench: GraderBench;
 beforeAll(async () => {
-  bench = await startGraderBench(12);
+  bench = await startGraderBench(12, { client: 'lean' });
 });
 afterAll(async () => bench?.close());
 

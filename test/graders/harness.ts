@@ -4,7 +4,10 @@
 import { startCluster, type RunningCluster } from '../../kubesim/index.ts';
 import { DEFAULT_EXERCISES_DIR, loadCatalog, type Catalog, type Exercise, type Manifest } from '../../server/catalog/loader.ts';
 import { KubeClusterClient } from '../../server/cluster/client.ts';
-import { kubeConfigFromString } from '../../server/cluster/kubeconfig.ts';
+import { kubeConfigFromString, parseKubeconfig } from '../../server/cluster/kubeconfig.ts';
+import { LeanClusterClient } from '../../server/cluster/lean/client.ts';
+import { leanConnection } from '../../server/cluster/lean/connection.ts';
+import { leanExecutor } from '../../server/cluster/lean/exec.ts';
 import type { ClusterClient, KubeObject } from '../../server/cluster/types.ts';
 import { applyObjects } from '../../server/environments/apply.ts';
 import { provisionEnvironment } from '../../server/environments/provision.ts';
@@ -33,13 +36,30 @@ export interface GraderBench {
 
 let counter = 0;
 
-export async function startGraderBench(seed: number, cluster: { maxPodsPerNode?: number } = {}): Promise<GraderBench> {
+export interface BenchOptions {
+  maxPodsPerNode?: number;
+  /**
+   * How the grader reaches the cluster: client-node (what the server uses) or the lean
+   * client and executor (what `kubelab grade` uses with a token or certificate kubeconfig).
+   */
+  client?: 'client-node' | 'lean';
+}
+
+export async function startGraderBench(seed: number, options: BenchOptions = {}): Promise<GraderBench> {
+  const { client = 'client-node', ...cluster } = options;
   // Room for every case a suite grades in one cluster (the catalog seeds keep ~100
   // namespaces of Pods and probe Pods alive); capacity.test.ts asks for less on purpose.
   const sim = await startCluster({ seed, maxPodsPerNode: 1000, ...cluster });
-  const admin = new KubeClusterClient(kubeConfigFromString(sim.kubeconfig));
+  const lean = client === 'lean' ? leanConnection(parseKubeconfig(sim.kubeconfig), process.cwd()) : undefined;
+  if (client === 'lean' && !lean) throw new Error('the embedded cluster kubeconfig should suit the lean client');
+  const admin = lean ? new LeanClusterClient(lean) : new KubeClusterClient(kubeConfigFromString(sim.kubeconfig));
   const catalog = await loadCatalog(DEFAULT_EXERCISES_DIR);
-  const engine = new GradingEngine({ client: admin, kubeconfig: sim.kubeconfig, timing: SIM_TIMING });
+  const engine = new GradingEngine({
+    client: admin,
+    kubeconfig: sim.kubeconfig,
+    timing: SIM_TIMING,
+    ...(lean ? { executor: (cost) => leanExecutor(lean, cost) } : {}),
+  });
   const waiting = { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), maxPolls: 200 };
   return {
     sim,
@@ -62,7 +82,10 @@ export async function startGraderBench(seed: number, cluster: { maxPodsPerNode?:
       return namespace;
     },
     grade: (exercise, namespace) => engine.grade({ exercise, namespace }),
-    close: () => sim.close(),
+    close: async () => {
+      if (admin instanceof LeanClusterClient) admin.close();
+      await sim.close();
+    },
   };
 }
 

@@ -1,0 +1,95 @@
+// Kubeconfig parsing at the boundary: a malformed file should stop the server with a
+// message naming the field ("clusters[0].cluster.server: ..."), not fail later inside
+// a client with a TypeError. No Kubernetes client here: the lean client (lean/) and
+// client-node's loader (kubeconfig.ts) both start from this document.
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const clusterEntry = z.object({
+  name: z.string().min(1),
+  cluster: z.looseObject({
+    server: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    'certificate-authority-data': z.string().min(1).optional(),
+    'certificate-authority': z.string().min(1).optional(),
+    'insecure-skip-tls-verify': z.boolean().optional(),
+    'tls-server-name': z.string().optional(),
+  }),
+});
+
+const userEntry = z.object({
+  name: z.string().min(1),
+  // Users carry many auth shapes (token, client certs, exec, auth-provider); client-node
+  // interprets them. We only insist it is an object.
+  user: z
+    .looseObject({
+      token: z.string().min(1).optional(),
+      // kubectl's spelling (client-go re-reads the file); client-node's is token-file.
+      tokenFile: z.string().min(1).optional(),
+    })
+    .default({}),
+});
+
+const contextEntry = z.object({
+  name: z.string().min(1),
+  context: z.looseObject({
+    cluster: z.string().min(1),
+    user: z.string().min(1),
+    namespace: z.string().min(1).optional(),
+  }),
+});
+
+export const kubeconfigSchema = z
+  .looseObject({
+    apiVersion: z.string().optional(),
+    kind: z.literal('Config').optional(),
+    clusters: z.array(clusterEntry).min(1),
+    users: z.array(userEntry).min(1),
+    contexts: z.array(contextEntry).min(1),
+    'current-context': z.string().min(1),
+  })
+  .superRefine((cfg, ctx) => {
+    const current = cfg.contexts.find((c) => c.name === cfg['current-context']);
+    if (!current) {
+      ctx.addIssue({ code: 'custom', path: ['current-context'], message: `no context named "${cfg['current-context']}"` });
+      return;
+    }
+    const i = cfg.contexts.indexOf(current);
+    if (!cfg.clusters.some((c) => c.name === current.context.cluster)) {
+      ctx.addIssue({ code: 'custom', path: ['contexts', i, 'context', 'cluster'], message: `no cluster named "${current.context.cluster}"` });
+    }
+    if (!cfg.users.some((u) => u.name === current.context.user)) {
+      ctx.addIssue({ code: 'custom', path: ['contexts', i, 'context', 'user'], message: `no user named "${current.context.user}"` });
+    }
+  });
+
+export type KubeconfigDocument = z.infer<typeof kubeconfigSchema>;
+
+export class KubeconfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeconfigError';
+  }
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+/** Validate kubeconfig YAML; `source` names the file in messages. */
+export function parseKubeconfig(text: string, source = 'kubeconfig'): KubeconfigDocument {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new KubeconfigError(`${source}: not valid YAML: ${(err as Error).message}`);
+  }
+  const parsed = kubeconfigSchema.safeParse(doc);
+  if (!parsed.success) {
+    const first = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${issuePath(i.path) || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new KubeconfigError(`${source}: ${first}`);
+  }
+  return parsed.data;
+}
