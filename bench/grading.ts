@@ -49,6 +49,30 @@ echo ok
 `;
 const KUBECTL_CALLS = 10;
 
+// three-tier-shop's checks as a verify.sh: readiness, the three Services, ready
+// endpoints, DNS both ways, HTTP frontend → backend and TCP backend → database.
+const SHOP_VERIFY_SH = `set -eu
+NS="$1"; export KUBECONFIG="$2"; CACHE="$3"
+k() { kubectl --cache-dir "$CACHE" -n "$NS" "$@"; }
+for d in frontend backend database; do
+  r=$(k get deploy "$d-deployment" -o jsonpath='{.status.readyReplicas}/{.spec.replicas}')
+  [ "\${r%/*}" = "\${r#*/}" ] || { echo "$d-deployment not ready"; exit 1; }
+done
+k get svc frontend-svc backend-svc database-svc -o jsonpath='{range .items[*]}{.metadata.name} {.spec.type} {.spec.clusterIP} {.spec.ports[0].port}{"\\n"}{end}' > "$CACHE/svcs"
+grep -q '^frontend-svc ClusterIP 10[.][0-9.]* 80$' "$CACHE/svcs" && grep -q '^backend-svc ClusterIP 10[.][0-9.]* 80$' "$CACHE/svcs" \\
+  && grep -q '^database-svc ClusterIP 10[.][0-9.]* 5432$' "$CACHE/svcs" || { echo "services wrong"; exit 1; }
+for t in frontend backend database; do
+  [ "$(k get endpointslices -l kubernetes.io/service-name=$t-svc -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready}{"\\n"}{end}' | grep -c true)" -ge 1 ] || { echo "$t-svc has no ready endpoints"; exit 1; }
+done
+ip=$(grep '^backend-svc ' "$CACHE/svcs" | cut -d' ' -f3)
+k exec deploy/frontend-deployment -- getent hosts backend-svc | grep -q "^$ip" || { echo "short name does not resolve"; exit 1; }
+k exec deploy/frontend-deployment -- getent hosts "backend-svc.$NS.svc.cluster.local" | grep -q "^$ip" || { echo "fqdn does not resolve"; exit 1; }
+k exec deploy/frontend-deployment -- curl -s -m 2 http://backend-svc | grep -q "Welcome to nginx" || { echo "http failed"; exit 1; }
+k exec deploy/backend-deployment -- bash -c '</dev/tcp/database-svc/5432' || { echo "tcp failed"; exit 1; }
+echo ok
+`;
+const SHOP_KUBECTL_CALLS = 11;
+
 interface Learner {
   token: string;
   namespace: string;
@@ -89,8 +113,10 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
     const counter = new GradingEngine({ client: platform.cluster.client, kubeconfig: platform.cluster.kubeconfig });
 
     const rows: string[][] = [];
+    const warm = new Map<string, Learner>();
     for (const exercise of catalog.exercises) {
       const l = await learner(`warm-${exercise.id}`, exercise);
+      warm.set(exercise.id, l);
       const first = await checkMyWork(l, exercise); // waits for the rollout and creates the probe Pods
       if (first.result !== 'passed') throw new Error(`${exercise.id}: the solution did not pass (${first.result})`);
       const times: number[] = [];
@@ -146,6 +172,28 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
     ]));
     out.push(`verify.sh / kubelab grade (both whole processes): ${(median(scriptTimes) / median(cliTimes)).toFixed(1)}×`);
     out.push('(the script stops at the first failure and checks less: no address-set comparison, no owner references, no settle wait)');
+
+    // The issue's yardstick: three-tier-shop (16 checks) graded by a whole `kubelab grade`
+    // process vs the same checks as a kubectl script, on the warm reference solution.
+    const shopLearner = warm.get('three-tier-shop')!;
+    const shopScript: number[] = [];
+    const shopCli: number[] = [];
+    for (let i = 0; i < scriptRuns; i++) {
+      let start = performance.now();
+      const script = await execa('bash', ['-c', SHOP_VERIFY_SH, 'verify', shopLearner.namespace, kubeconfig, path.join(dir, 'cache')], { reject: false });
+      shopScript.push(performance.now() - start);
+      if (script.exitCode !== 0) throw new Error(`three-tier-shop verify.sh failed: ${script.stdout} ${script.stderr}`);
+      start = performance.now();
+      const cli = await execa('node', ['bin/kubelab.js', 'grade', 'three-tier-shop', '--namespace', shopLearner.namespace, '--kubeconfig', kubeconfig], { reject: false });
+      shopCli.push(performance.now() - start);
+      if (cli.exitCode !== 0) throw new Error(`kubelab grade three-tier-shop failed: ${cli.stdout} ${cli.stderr}`);
+    }
+    out.push('', 'three-tier-shop (16 checks), whole processes, alternating: kubelab grade vs a kubectl verify script');
+    out.push(formatRows(['grader', 'median ms', 'p95 ms', 'processes'], [
+      ['verify.sh + kubectl', ms(median(shopScript)), ms(percentile(shopScript, 95)), String(SHOP_KUBECTL_CALLS + 1)],
+      ['kubelab grade', ms(median(shopCli)), ms(percentile(shopCli, 95)), '1'],
+    ]));
+    out.push(`verify.sh / kubelab grade: ${(median(shopScript) / median(shopCli)).toFixed(1)}× (goal ≥ 5×)`);
     return out.join('\n');
   } finally {
     await app.close();
