@@ -12,7 +12,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 # Compile the CLI and server into dist/ (bin/build.js); bin/kubelab.js runs it.
+# Listing the exercises validates the catalog once and keeps it in dist/cache, which the
+# read-only runtime image cannot write: every start then skips the validation.
 RUN npm run build \
+ && node bin/kubelab.js exercises list > /dev/null \
  && npm prune --omit=dev \
  # tsx is a runtime dependency; make sure pruning kept it.
  && node -e "import('tsx/esm/api')"
