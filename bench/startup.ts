@@ -11,6 +11,7 @@ import { formatRows, median, ms } from './stats.ts';
 
 const RUNS = 7;
 const BIN = 'bin/kubelab.js';
+const CATALOG_CACHE = 'dist/cache';
 
 /** ms from spawn until `ready` matches a line of stdout (then the process is stopped). */
 function timeToLine(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<number> {
@@ -52,6 +53,11 @@ export async function benchStartup(): Promise<string> {
     const cases: [string, (env: NodeJS.ProcessEnv) => Promise<number>][] = [
       ['kubelab --help', (env) => timeToExit(['--help'], env)],
       ['kubelab exercises list', (env) => timeToExit(['exercises', 'list'], env)],
+      // The first command after a build or an edit validates the whole catalog.
+      ['kubelab exercises list, catalog not cached', (env) => {
+        rmSync(CATALOG_CACHE, { recursive: true, force: true });
+        return timeToExit(['exercises', 'list'], env);
+      }],
       ['kubelab sim → ready line', (env) => timeToLine(['sim', '--port', '0', '--kubeconfig-out', path.join(dir, 'kc')], env, /kubesim ready/)],
       ['kubelab serve → listening', (env) => {
         const data = mkdtempSync(path.join(dir, 'data-'));
