@@ -42,5 +42,14 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
+// The portal's browser bundles too (web/server/prebuilt/), so the compiled `serve` reads
+// them instead of starting esbuild as it starts. Through tsx: one copy of the bundling
+// options, web/server/assets.ts's.
+{
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { writePrebuilt } = await import('../web/server/prebuilt/write.ts');
+  await writePrebuilt(new URL('web/', dist).pathname);
+}
 // Written last: bin/kubelab.js compares its time with the sources' to spot a stale build.
 writeFileSync(BUILT_STAMP, `${new Date().toISOString()}\n`);
