@@ -1,6 +1,7 @@
 // Whole-process start-up of the `kubelab` command, as a user feels it: from spawning
 // `node bin/kubelab.js …` to its exit (help, exercises list) or to its ready line
-// (sim, serve). Compiled (dist/, `npm run build`) against running the TypeScript
+// (sim, serve). `serve` has two: listening (the port is bound, probes answer, other
+// requests wait) and ready (the app answers them: catalog, database, cluster loaded). Compiled (dist/, `npm run build`) against running the TypeScript
 // sources through tsx (KUBELAB_FROM_SOURCE=1), which is what every command did before.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,6 +63,10 @@ export async function benchStartup(): Promise<string> {
       ['kubelab serve → listening', (env) => {
         const data = mkdtempSync(path.join(dir, 'data-'));
         return timeToLine(['serve'], { ...env, KUBELAB_DATA_DIR: data, PORT: String(port++) }, /kubelab listening/);
+      }],
+      ['kubelab serve → ready', (env) => {
+        const data = mkdtempSync(path.join(dir, 'data-'));
+        return timeToLine(['serve'], { ...env, KUBELAB_DATA_DIR: data, PORT: String(port++) }, /kubelab ready on/);
       }],
     ];
     const rows: string[][] = [];

@@ -2,7 +2,7 @@
 // `npm run build` (run first by `npm start` and `npm test`): compiles the CLI and server
 // into dist/ with esbuild, so a command no longer compiles TypeScript at run time. Each command's modules become their own chunk
 // (server/cli/dispatch.ts imports them on demand), so `kubelab --help` loads no server.
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { BUILT_STAMP, buildIsFresh, INPUTS_LIST } from './freshness.js';
@@ -66,9 +66,24 @@ const result = await build({
   define: { KUBELAB_BUILD_ID: JSON.stringify(buildId) },
   plugins: [zodEnglishOnly],
 });
+// The portal's browser bundles too (web/server/prebuilt/), so the compiled `serve` reads
+// them instead of starting esbuild as it starts. Through tsx: one copy of the bundling
+// options, web/server/assets.ts's.
+{
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { writePrebuilt } = await import('../web/server/prebuilt/write.ts');
+  await writePrebuilt(new URL('web/', dist).pathname);
+}
 // The project files the bundle was made of (not node_modules: the lock file stands for
-// those), for bin/freshness.js.
-const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/'));
+// those), for bin/freshness.js; and the portal's browser sources, bundled above.
+const inputs = [
+  ...Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/')),
+  ...['web/client', 'web/styles'].flatMap((dir) =>
+    readdirSync(new URL(`${dir}/`, root), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(new URL('.', root).pathname, path.join(entry.parentPath, entry.name)))),
+];
 writeFileSync(INPUTS_LIST, `${inputs.sort().join('\n')}\n`);
 // Written last: bin/kubelab.js compares its time with the sources' to spot a stale build.
 writeFileSync(BUILT_STAMP, `${buildId}\n`);

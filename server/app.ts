@@ -3,7 +3,7 @@
 // talk to it through app.inject.
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -71,6 +71,8 @@ export interface AppDeps {
   readonly now?: () => number;
   /** LTI's outbound side: the HTTP client for LMS calls and when queued scores are sent. */
   readonly lti?: { readonly fetch?: typeof fetch; readonly scheduler?: Scheduler };
+  /** The HTTP server to use instead of a new one: `serve` binds its port before the app exists (server/http/early). */
+  readonly serverFactory?: FastifyServerFactory;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -79,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Route params are bounded by their schemas; this bounds the raw URL piece first.
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler,
+    ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   }).withTypeProvider<ZodTypeProvider>();
 
   // Layer 1: external plugins and the schema compilers.

@@ -14,7 +14,7 @@ import type { ApiServerDeps, RequestAttributes, ResourceCall } from './context.t
 import { sendStatusError } from './http.ts';
 import { effectiveUser } from './impersonate.ts';
 import { serveNonResource, type NonResourceState } from './nonresource.ts';
-import { buildOpenApi } from './openapi.ts';
+import { buildOpenApi, type OpenApiDocs } from './openapi.ts';
 import { dispatch, verbFor } from './dispatch.ts';
 import { upgradePortForward } from './portforward/upgrade.ts';
 import { parseRoute, requestUrl, type Route } from './route.ts';
@@ -65,7 +65,15 @@ export function createApiServer(deps: ApiServerDeps, options: ApiServerOptions =
   const streams = new Set<() => void>();
   const sockets = new Set<Duplex>();
   const memo = new RefusalMemo();
-  const state: NonResourceState = { openapi: buildOpenApi(), serverAddress: '127.0.0.1:6443' };
+  // The OpenAPI documents are built on first request (kubectl apply, explain), not while
+  // the cluster starts: most runs never ask, and every start would pay for them.
+  let openapi: OpenApiDocs | undefined;
+  const state: NonResourceState = {
+    get openapi() {
+      return (openapi ??= buildOpenApi());
+    },
+    serverAddress: '127.0.0.1:6443',
+  };
 
   const track = (end: () => void): (() => void) => {
     streams.add(end);

@@ -8,11 +8,17 @@
 // OS's hands once write() returns); only a power loss can drop the last commits.
 // EXCLUSIVE locking mode: one cluster per file; the OS drops the lock if the process dies.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type DatabaseType from 'better-sqlite3';
 import { z } from 'zod';
 import type { StoreBackend, StoreWrite } from '../core/store.ts';
 import type { StoredObject } from '../core/types.ts';
+
+// Required when a state file is opened, not when the module loads: `kubelab sim` without
+// --state-file (and every test cluster) never needs SQLite, and loading it is part of start-up.
+const require = createRequire(import.meta.url);
+let Database: typeof DatabaseType | undefined;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS objects (
@@ -55,6 +61,7 @@ export interface StateFile extends StoreBackend {
 
 export function openStateFile(file: string): StateFile {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  Database ??= require('better-sqlite3') as typeof DatabaseType;
   const db = new Database(file, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');

@@ -1,16 +1,18 @@
 // `kubelab serve`: the production entry. Everything about listening, signals and
 // shutdown lives here; the app itself is built by buildApp like in every test.
-import { buildApp } from '../app.ts';
-import { loadCatalog, type Catalog } from '../catalog/loader.ts';
+//
+// The port is bound and the ready line printed first, with as little loaded as
+// possible; the catalog, the database, the cluster and the app (most of the start-up:
+// big modules, YAML, routes) come after, imported on demand. Until then the early server
+// answers the probes (/readyz: not ready) and holds every other request for the app.
+import type { Catalog } from '../catalog/loader.ts';
 import { loadConfig, type Config } from '../config/config.ts';
-import { ClusterUnavailableError } from '../cluster/connect.ts';
-import { databaseFile, embeddedStateFile, openDatabase } from '../db/database.ts';
-import { startPlatform, type Platform } from '../platform.ts';
+import type { Platform } from '../platform.ts';
+import { listenEarly, type EarlyServer } from '../http/early/early-server.ts';
+import { infoLine } from '../http/early/log-line.ts';
 import { DataDirBusyError, lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { CliError } from './errors.ts';
 import type { Io } from './io.ts';
-import { assertCanListen } from './port-check.ts';
-import { prepareDatabase } from './startup.ts';
 
 /** How long in-flight requests get to finish after SIGTERM before we give up. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,21 +24,29 @@ export interface ServeOptions {
 
 export async function serve(io: Io, options: ServeOptions = {}): Promise<number> {
   const config = loadConfig(io.env, { cwd: io.cwd });
-  const catalog = await loadCatalog(config.exercisesDir);
   // Nothing that changes state runs before these two: the data directory is ours alone,
-  // and the port is free. A second server must leave the first one's world untouched.
+  // and the port is bound. A second server must leave the first one's world untouched.
   const lock = takeDataDir(config.dataDir);
+  let early: EarlyServer;
   try {
-    await assertCanListen(config.host, config.port);
+    early = await listenEarly({ host: config.host, port: config.port });
   } catch (error) {
     lock.release();
     throw listenError(error, `${config.host}:${config.port}`);
   }
+  lock.setPort(early.port);
+  const line = infoLine(config.logLevel, `kubelab listening on ${urlOf(config.host, early.port)}`);
+  if (line !== undefined) process.stdout.write(line);
   try {
-    return await serveLocked(config, catalog, lock, options);
+    return await serveLocked(config, early, options);
   } finally {
     lock.release();
   }
+}
+
+// As Fastify prints it: an IPv6 host in brackets.
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function takeDataDir(dataDir: string): DataDirLock {
@@ -48,12 +58,60 @@ function takeDataDir(dataDir: string): DataDirLock {
   }
 }
 
-async function serveLocked(config: Config, catalog: Catalog, lock: DataDirLock, options: ServeOptions): Promise<number> {
+async function serveLocked(config: Config, early: EarlyServer, options: ServeOptions): Promise<number> {
+  let started: Awaited<ReturnType<typeof startApp>>;
+  try {
+    started = await startApp(config, early);
+  } catch (error) {
+    // Held requests get a 503 and the port is let go: the process is about to exit.
+    early.fail();
+    throw error;
+  }
+  const { app, platform, db } = started;
+  try {
+    const stop = options.stopSignal ?? onceSignalled(['SIGINT', 'SIGTERM']);
+    try {
+      // The port is bound already (see EarlyServer.factory); this sets up Fastify's clean close.
+      await app.listen({
+        host: config.host,
+        port: early.port,
+        listenTextResolver: (address) => `kubelab ready on ${address}`,
+      });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    early.open();
+
+    const signal = await stop;
+    app.log.info({ signal }, 'kubelab shutting down');
+    const closed = await withDeadline(app.close(), SHUTDOWN_GRACE_MS);
+    if (!closed) app.log.error({ graceMs: SHUTDOWN_GRACE_MS }, 'requests still open after the grace period');
+    return closed ? 0 : 1;
+  } finally {
+    await platform.close();
+    db.close();
+  }
+}
+
+/** Catalog, database, cluster and app: the heavy part, loaded only now. */
+async function startApp(config: Config, early: EarlyServer) {
+  const [{ loadCatalog }, { databaseFile, embeddedStateFile, openDatabase }, { prepareDatabase }] = await Promise.all([
+    import('../catalog/loader.ts'),
+    import('../db/database.ts'),
+    import('./startup.ts'),
+  ]);
+  const catalog: Catalog = await loadCatalog(config.exercisesDir);
   const db = openDatabase(databaseFile(config.dataDir));
   let platform: Platform | undefined;
   try {
     // Attempts a dead process left running are marked interrupted before the grading queue starts.
     const report = prepareDatabase(db, config);
+    const [{ startPlatform }, { ClusterUnavailableError }, { buildApp }] = await Promise.all([
+      import('../platform.ts'),
+      import('../cluster/connect.ts'),
+      import('../app.ts'),
+    ]);
     platform = await startPlatform({
       config,
       db,
@@ -66,44 +124,26 @@ async function serveLocked(config: Config, catalog: Catalog, lock: DataDirLock, 
     }).catch((error: unknown) => {
       throw error instanceof ClusterUnavailableError ? new CliError(error.message, 1, { cause: error }) : error;
     });
-    const app = await buildApp({ config, db, catalog, platform });
+    const app = await buildApp({ config, db, catalog, platform, serverFactory: (handler, opts) => early.factory(handler, opts) });
+    const started = platform;
     app.log.info(
       {
         ...report,
         exercises: catalog.exercises.length,
         dataDir: config.dataDir,
         publicUrl: config.publicUrl,
-        cluster: platform.cluster.mode,
-        apiServer: platform.cluster.client.server.url,
-        reconciled: platform.reconciled,
-        clusters: platform.pool.members.map((m) => `${m.name} (${m.mode}, ${m.capacity})`),
+        cluster: started.cluster.mode,
+        apiServer: started.cluster.client.server.url,
+        reconciled: started.reconciled,
+        clusters: started.pool.members.map((m) => `${m.name} (${m.mode}, ${m.capacity})`),
       },
       'kubelab starting',
     );
-
-    const stop = options.stopSignal ?? onceSignalled(['SIGINT', 'SIGTERM']);
-    try {
-      await app.listen({
-        host: config.host,
-        port: config.port,
-        // Fastify logs one line per bound address; make it the ready line.
-        listenTextResolver: (address) => `kubelab listening on ${address}`,
-      });
-    } catch (error) {
-      await app.close();
-      throw listenError(error, `${config.host}:${config.port}`);
-    }
-    const bound = app.server.address();
-    if (bound !== null && typeof bound === 'object') lock.setPort(bound.port);
-
-    const signal = await stop;
-    app.log.info({ signal }, 'kubelab shutting down');
-    const closed = await withDeadline(app.close(), SHUTDOWN_GRACE_MS);
-    if (!closed) app.log.error({ graceMs: SHUTDOWN_GRACE_MS }, 'requests still open after the grace period');
-    return closed ? 0 : 1;
-  } finally {
+    return { app, platform: started, db };
+  } catch (error) {
     await platform?.close();
     db.close();
+    throw error;
   }
 }
 

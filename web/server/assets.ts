@@ -1,12 +1,14 @@
-// The portal's browser code and styles, bundled by esbuild when the server starts (about
-// 100 ms) and kept in memory under content-hashed names, so pages can let browsers cache
-// them forever and a new build is never mixed with an old page. Building at start-up
-// keeps `npm install && npm start` a complete set-up with no build step to forget.
+// The portal's browser code and styles, bundled by esbuild and kept in memory under
+// content-hashed names, so pages can let browsers cache them forever and a new build is
+// never mixed with an old page. The compiled server (dist/) reads the bundles
+// `npm run build` made (prebuilt/): no esbuild process while `serve` starts. Run from
+// the sources (tests, a developer's edit), or with those bundles older than web/, they
+// are built here at start-up (about 100 ms), so nothing stale is ever served.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { packagePath } from '../../server/paths/package-root.ts';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { readPrebuilt } from './prebuilt/read.ts';
 
 /** Browser entry points (web/client/<name>.ts) and the stylesheet. */
 export const ENTRIES = ['exercise', 'dashboard', 'common', 'terminal'] as const;
@@ -31,6 +33,8 @@ export interface Assets {
 const WEB_DIR = packagePath('web') + path.sep;
 
 async function bundle(entry: string, loader: 'ts' | 'css'): Promise<Buffer> {
+  // Loaded only when bundling: the compiled server usually reads prebuilt bundles.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [`${WEB_DIR}${loader === 'ts' ? `client/${entry}.ts` : 'styles/app.css'}`],
     bundle: true,
@@ -46,21 +50,38 @@ async function bundle(entry: string, loader: 'ts' | 'css'): Promise<Buffer> {
   return Buffer.from(file.contents);
 }
 
-function asset(name: string, ext: 'js' | 'css', body: Buffer): Asset {
+/** One bundled asset before hashing; `gzip` when already compressed (prebuilt). */
+export interface Bundled {
+  readonly entry: Entry;
+  readonly ext: 'js' | 'css';
+  readonly body: Buffer;
+  readonly gzip?: Buffer;
+}
+
+/** Every entry and the stylesheet, bundled from web/ now. */
+export async function bundleAll(): Promise<Bundled[]> {
+  const scripts = await Promise.all(ENTRIES.map(async (entry): Promise<Bundled> => ({ entry, ext: 'js', body: await bundle(entry, 'ts') })));
+  return [...scripts, { entry: 'style', ext: 'css', body: await bundle('style', 'css') }];
+}
+
+/** Level 9: compressed once per process (or once per build), served many times. */
+export function gzipAsset(body: Buffer): Buffer {
+  return gzipSync(body, { level: 9 });
+}
+
+function asset({ entry: name, ext, body, gzip }: Bundled): Asset {
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   return {
     url: `/assets/${name}.${hash}.${ext}`,
     body,
-    gzip: gzipSync(body, { level: 9 }),
+    gzip: gzip ?? gzipAsset(body),
     contentType: ext === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
   };
 }
 
 export async function buildAssets(): Promise<Assets> {
   const built = new Map<Entry, Asset>();
-  const scripts = await Promise.all(ENTRIES.map(async (e) => [e, asset(e, 'js', await bundle(e, 'ts'))] as const));
-  for (const [entry, a] of scripts) built.set(entry, a);
-  built.set('style', asset('style', 'css', await bundle('style', 'css')));
+  for (const b of readPrebuilt([...ENTRIES, 'style']) ?? (await bundleAll())) built.set(b.entry, asset(b));
   const byPath = new Map([...built.values()].map((a) => [a.url, a]));
   return {
     url: (entry) => built.get(entry)!.url,

@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Program, ProcCtx } from '../images/types.ts';
 import { awaitPromise } from '../proc.ts';
 
@@ -123,6 +122,9 @@ export const kubectlProgram: Program = function* (argv, ctx) {
   try {
     const file = path.join(dir, 'config');
     writeFileSync(file, kubeconfig, { mode: 0o600 });
+    // Loaded on first use: execa and its dependencies are a fair part of what `kubelab sim`
+    // would otherwise load before it is ready, and most clusters never run kubectl inside.
+    const { execa } = yield* awaitPromise(import('execa'));
     const result = yield* awaitPromise(
       execa('kubectl', ['--kubeconfig', file, '--cache-dir', sharedCacheDir(), ...args], {
         reject: false,
