@@ -14,7 +14,7 @@ import { at, num, rec, recs, str, timestamp } from '../util/obj.ts';
 import { hexOf, invalidImageName, normalizeImage } from './images.ts';
 import { PodIPAM } from './podip.ts';
 import { backoffSeconds, type ContainerState, type PodState } from './state.ts';
-import { buildStatus } from './status.ts';
+import { buildStatus, statusSignature } from './status.ts';
 import { MOUNT_RETRY_FIRST_SECONDS, MOUNT_RETRY_MAX_SECONDS, mountFailures } from './volumes.ts';
 
 type ProbeKind = 'startupProbe' | 'readinessProbe' | 'livenessProbe';
@@ -38,7 +38,9 @@ export function kubeletController(ctx: ControllerContext): Controller {
     },
     reconcile(key: string) {
       const { namespace, name } = splitKey(key);
-      const pod = ctx.store.get('pods', namespace, name);
+      // The store's frozen object, not a copy: most syncs are a probe period passing, and
+      // copying the whole Pod for each was much of an idle cluster's cost. Nothing here changes it.
+      const pod = ctx.store.peek('pods', namespace, name);
       for (const [uid, st] of pods) {
         // Forget Pods that are gone (or replaced by a new Pod of the same name).
         if (st.key === key && (!pod || uid !== pod.metadata.uid)) forget(uid);
@@ -81,10 +83,16 @@ export function kubeletController(ctx: ControllerContext): Controller {
         state.podIP = ipam.allocate(ctx.store, nodeName, node.podCIDR, state.preferredIP && { ip: state.preferredIP, uid: pod.metadata.uid });
         for (const c of state.containers) c.dueAt = now;
       }
-      const withIP = () => {
-        const p = structuredClone(pod);
-        p.status = buildStatus(pod, state, node.internalIP, timestamp(now));
-        return p;
+      // The Pod with the status this kubelet would report now, as the runtime needs it
+      // (Pod IP, which containers run). Rebuilt only when that status would differ.
+      const withIP = (): StoredObject => {
+        const signature = statusSignature(state);
+        const rv = pod.metadata.resourceVersion;
+        const seen = state.view;
+        if (seen && seen.resourceVersion === rv && seen.signature === signature) return seen.pod;
+        const view = Object.freeze({ ...pod, status: buildStatus(pod, state, node.internalIP, timestamp(now)) });
+        state.view = { resourceVersion: rv, signature, pod: view };
+        return view;
       };
       for (const exit of exits.get(pod.metadata.uid) ?? []) {
         const c = state.containers.find((x) => x.name === exit.container);
@@ -94,12 +102,26 @@ export function kubeletController(ctx: ControllerContext): Controller {
       if (state.podIP) {
         for (const c of state.containers) advance(withIP, c, pod, now);
       }
-      pod.status = buildStatus(pod, state, node.internalIP, timestamp(now));
-      ctx.client.updateIfChanged('pods', pod);
+      writeStatus(pod, state, node.internalIP, now);
       const next = nextWake(state, now);
       if (next !== undefined) ctx.runner.enqueueAfter(self, key, next - now);
     },
   };
+
+  /**
+   * The status manager's write: skipped outright when neither the Pod (its resourceVersion)
+   * nor anything buildStatus reads has changed since the last write, as the real status
+   * manager skips a status equal to the cached one (status_manager.go, needsUpdate).
+   */
+  function writeStatus(pod: StoredObject, state: PodState, hostIP: string, now: number): void {
+    const signature = statusSignature(state);
+    const rv = pod.metadata.resourceVersion;
+    if (state.written?.resourceVersion === rv && state.written.signature === signature) return;
+    const status = buildStatus(pod, state, hostIP, timestamp(now));
+    ctx.client.updateIfChanged('pods', { ...pod, metadata: { ...pod.metadata }, status });
+    const after = ctx.store.peek('pods', pod.metadata.namespace, pod.metadata.name)?.metadata.resourceVersion;
+    state.written = after === undefined ? undefined : { resourceVersion: after, signature };
+  }
 
   /**
    * The kubelet's own admission: a Pod bound to a node that already runs its max-pods
