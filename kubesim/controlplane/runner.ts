@@ -126,6 +126,8 @@ export class Runner {
     while (this.running && progressed && budget > 0) {
       progressed = false;
       for (const [controller, queue] of this.queues) {
+        // Most wake-ups concern one controller (a probe period for the kubelet): skip the empty queues.
+        if (queue.size === 0) continue;
         const keys = [...queue];
         queue.clear();
         for (const key of keys) {
