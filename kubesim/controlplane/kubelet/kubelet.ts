@@ -24,6 +24,8 @@ const SYNC_RETRY_SECONDS = 10;
 
 export function kubeletController(ctx: ControllerContext): Controller {
   const pods = new Map<string, PodState>();
+  /** uids of the Pods known under each "namespace/name": a sync looks at its own, not at every Pod of the cluster. */
+  const uidsByKey = new Map<string, Set<string>>();
   const ipam = new PodIPAM();
   const sec = (s: number) => s * ctx.pace.secondMs;
   // Containers whose process ended by itself (e.g. `sleep 10`), reported by runtimes that can.
@@ -41,9 +43,9 @@ export function kubeletController(ctx: ControllerContext): Controller {
       // The store's frozen object, not a copy: most syncs are a probe period passing, and
       // copying the whole Pod for each was much of an idle cluster's cost. Nothing here changes it.
       const pod = ctx.store.peek('pods', namespace, name);
-      for (const [uid, st] of pods) {
+      for (const uid of [...(uidsByKey.get(key) ?? [])]) {
         // Forget Pods that are gone (or replaced by a new Pod of the same name).
-        if (st.key === key && (!pod || uid !== pod.metadata.uid)) forget(uid);
+        if (!pod || uid !== pod.metadata.uid) forget(uid);
       }
       if (!pod) return;
       const nodeName = str(at(pod, 'spec', 'nodeName'));
@@ -165,6 +167,10 @@ export function kubeletController(ctx: ControllerContext): Controller {
   }
 
   function forget(uid: string): void {
+    const key = pods.get(uid)?.key;
+    const uids = key === undefined ? undefined : uidsByKey.get(key);
+    uids?.delete(uid);
+    if (key !== undefined && uids?.size === 0) uidsByKey.delete(key);
     pods.delete(uid);
     exits.delete(uid);
   }
@@ -210,6 +216,9 @@ export function kubeletController(ctx: ControllerContext): Controller {
     };
     if (rec(pod.status)?.containerStatuses !== undefined) afterReboot(pod, state, now);
     pods.set(pod.metadata.uid, state);
+    let uids = uidsByKey.get(state.key);
+    if (!uids) uidsByKey.set(state.key, (uids = new Set()));
+    uids.add(pod.metadata.uid);
     return state;
   }
 
