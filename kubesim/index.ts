@@ -15,7 +15,7 @@ import { ClusterStartError, openStateFile, type StateFile } from './durable/stat
 
 export { ClusterStartError } from './durable/state-file.ts';
 export { CpuScheduler } from './runtime/cpu/scheduler.ts';
-import { createControlPlane, kindNodes, type ControlPlane, type Pace } from './controlplane/index.ts';
+import { createControlPlane, FAST_PACE, kindNodes, type ControlPlane, type Pace } from './controlplane/index.ts';
 import { createRuntime } from './runtime/index.ts';
 import { CpuScheduler } from './runtime/cpu/scheduler.ts';
 import { inClusterKubeconfig } from './runtime/incluster.ts';
@@ -138,7 +138,11 @@ async function start(o: z.infer<typeof optionsSchema>, state: StateFile | undefi
   // the token authority and the URL exist only once the API server does, just below.
   let podKubeconfig: ((pod: PodView) => string | undefined) | undefined;
   const runtime = createRuntime({ store, clock, rng, serviceAccountKubeconfig: (pod) => podKubeconfig?.(pod), ...(o.cpu ? { cpu: o.cpu } : {}) });
-  const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined, nodes: kindNodes(o.workers ?? 2, o.maxPodsPerNode) });
+  // On the real clock, wake-ups share timers in slots of a tenth of a Kubernetes second
+  // (a probe comes due at most that late, as a real kubelet's probe worker ticks late);
+  // an injected clock (tests) keeps every wake-up exact.
+  const wakeSlotMs = o.clock ? 0 : ({ ...FAST_PACE, ...(o.pace as Partial<Pace> | undefined) }).secondMs / 10;
+  const controlPlane = createControlPlane({ store, clock, rng, runtime, pace: o.pace as Partial<Pace> | undefined, nodes: kindNodes(o.workers ?? 2, o.maxPodsPerNode), wakeSlotMs });
   const auth = createAuth({ store, clock, adminToken, signingKey });
   const tls = kept ? { caCert: kept.caCert, cert: kept.cert, key: kept.key } : createServingCertificate();
   const api = createApiServer(

@@ -35,6 +35,8 @@ export interface ControlPlaneOptions {
   nodes?: NodeSpec[];
   /** Where reconcile errors go (default: console.error). Errors are never dropped. */
   onError?: ErrorReporter;
+  /** Share timers between wake-ups this close (see RunnerOptions.wakeSlotMs); default 0, exact. */
+  wakeSlotMs?: number;
 }
 
 export interface ControlPlane {
@@ -57,7 +59,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   };
   const onError: ErrorReporter =
     options.onError ?? ((controller, key, error) => console.error(`kubesim ${controller} ${key}:`, error));
-  const runner = new Runner(store, clock, onError);
+  const runner = new Runner(store, clock, onError, { wakeSlotMs: options.wakeSlotMs ?? 0 });
   const client = new InternalClient(store, clock, rng, () => behaviour);
   const spam = new EventSpamFilter(clock, pace.secondMs);
   const ctx: ControllerContext = {

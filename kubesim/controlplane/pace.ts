@@ -43,8 +43,8 @@ export const MAX_SPEED = 100;
 /**
  * The pace of a cluster `speed` times faster than real time: FAST_PACE (speed 100)
  * stretched evenly, so the order of events never changes, only how much wall time
- * they take. Speed 1 is about a kind cluster; the server defaults to 10, where a
- * failing readiness probe of period 5 s runs every 0.5 s instead of every 50 ms.
+ * they take. Speed 1 is about a kind cluster; the server defaults to 5, where a
+ * failing readiness probe of period 5 s runs every second instead of every 50 ms.
  */
 export function paceAtSpeed(speed: number): Pace {
   if (!(speed >= 1 && speed <= MAX_SPEED)) throw new RangeError(`speed must be 1–${MAX_SPEED}, got ${speed}`);

@@ -91,6 +91,12 @@ interface Slot {
 
 export class Containers {
   private readonly slots = new Map<string, Slot>();
+  /**
+   * Slots by the Pod IP of their current instance. Every probe and every connection
+   * looks a Pod up by IP; scanning all slots made each lookup cost as much as the
+   * whole cluster, so idle probing grew with the square of the learners.
+   */
+  private readonly byIP = new Map<string, Set<Slot>>();
 
   private key(uid: string, name: string): string {
     return `${uid}/${name}`;
@@ -113,15 +119,29 @@ export class Containers {
   /** A new instance replaces the current one, which becomes "previous" if it ran. */
   add(uid: string, inst: ContainerInstance): void {
     const s = this.slot(uid, inst.name);
-    if (s.current) s.previous = s.current;
+    if (s.current) {
+      s.previous = s.current;
+      this.unindex(s);
+    }
     s.current = inst;
+    let set = this.byIP.get(inst.podIP);
+    if (!set) this.byIP.set(inst.podIP, (set = new Set()));
+    set.add(s);
   }
 
   /** Running instances of the Pod whose IP this is. */
   byPodIP(ip: string): ContainerInstance[] {
     const out: ContainerInstance[] = [];
-    for (const s of this.slots.values()) if (s.current?.state === 'running' && s.current.podIP === ip) out.push(s.current);
+    for (const s of this.byIP.get(ip) ?? []) if (s.current?.state === 'running' && s.current.podIP === ip) out.push(s.current);
     return out;
+  }
+
+  private unindex(s: Slot): void {
+    const ip = s.current?.podIP;
+    if (ip === undefined) return;
+    const set = this.byIP.get(ip);
+    set?.delete(s);
+    if (set?.size === 0) this.byIP.delete(ip);
   }
 
   /** Forget a deleted Pod. */
@@ -130,6 +150,7 @@ export class Containers {
     for (const [k, s] of this.slots) {
       if (!k.startsWith(`${uid}/`)) continue;
       if (s.current) out.push(s.current);
+      this.unindex(s);
       this.slots.delete(k);
     }
     return out;

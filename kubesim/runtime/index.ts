@@ -192,6 +192,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     inst.terminate(stopExitCode(inst), stopExitCode(inst) === 0 ? 'Completed' : 'Error', clock.now());
   }
 
+  /**
+   * parsePod for a probe, remembered per Pod object when that object is frozen (the
+   * kubelet hands the same frozen Pod to every probe until its status changes): parsing
+   * the whole Pod with zod each probe period was a large share of an idle cluster's CPU.
+   */
+  const probeViews = new WeakMap<object, PodView>();
+  function probeView(podObj: KubeObject): PodView {
+    if (!Object.isFrozen(podObj)) return parsePod(podObj);
+    let view = probeViews.get(podObj);
+    if (!view) probeViews.set(podObj, (view = parsePod(podObj)));
+    return view;
+  }
+
   /** The running instance, starting it lazily when the Pod's status says it runs (fixtures, restarts of the simulator). */
   function running(pod: PodView, podObj: KubeObject, name: string): ContainerInstance | undefined {
     const uid = pod.metadata.uid ?? pod.metadata.name;
@@ -214,7 +227,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     start,
     stop,
     probe(podObj, name, probe): ProbeResult {
-      const pod = parsePod(podObj);
+      const pod = probeView(podObj);
       const inst = running(pod, podObj, name);
       return probeContainer({ pod, container: name, instance: inst, probe, network, waiter });
     },

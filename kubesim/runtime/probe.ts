@@ -34,8 +34,20 @@ export interface ProbeParams {
   waiter: Waiter;
 }
 
+type ParsedProbe = ReturnType<typeof ProbeSchema.safeParse>;
+
+/** Parsed probes of frozen (stored) Pod specs: the same probe runs every period, parse it once. */
+const parsedProbes = new WeakMap<object, ParsedProbe>();
+
+function parseProbe(probe: Record<string, unknown>): ParsedProbe {
+  if (!Object.isFrozen(probe)) return ProbeSchema.safeParse(probe);
+  let parsed = parsedProbes.get(probe);
+  if (!parsed) parsedProbes.set(probe, (parsed = ProbeSchema.safeParse(probe)));
+  return parsed;
+}
+
 export function probeContainer(p: ProbeParams): ProbeResult {
-  const parsed = ProbeSchema.safeParse(p.probe);
+  const parsed = parseProbe(p.probe);
   if (!parsed.success) return { success: false, message: `invalid probe: ${parsed.error.message}` };
   const probe = parsed.data;
   const ip = p.pod.status?.podIP ?? '';

@@ -29,7 +29,7 @@ describe('loadConfig', () => {
       namespaceTtlMs: 2 * 3_600_000,
       maxEnvironments: 200,
       maxEnvironmentsPerLearner: 3,
-      embeddedSpeed: 10,
+      embeddedSpeed: 5,
       exercisesDir: DEFAULT_EXERCISES_DIR,
       adminToken: undefined,
       learnerApiServer: undefined,

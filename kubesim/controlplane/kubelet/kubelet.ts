@@ -14,7 +14,7 @@ import { at, num, rec, recs, str, timestamp } from '../util/obj.ts';
 import { hexOf, invalidImageName, normalizeImage } from './images.ts';
 import { PodIPAM } from './podip.ts';
 import { backoffSeconds, type ContainerState, type PodState } from './state.ts';
-import { buildStatus } from './status.ts';
+import { buildStatus, statusSignature } from './status.ts';
 import { MOUNT_RETRY_FIRST_SECONDS, MOUNT_RETRY_MAX_SECONDS, mountFailures } from './volumes.ts';
 
 type ProbeKind = 'startupProbe' | 'readinessProbe' | 'livenessProbe';
@@ -24,6 +24,8 @@ const SYNC_RETRY_SECONDS = 10;
 
 export function kubeletController(ctx: ControllerContext): Controller {
   const pods = new Map<string, PodState>();
+  /** uids of the Pods known under each "namespace/name": a sync looks at its own, not at every Pod of the cluster. */
+  const uidsByKey = new Map<string, Set<string>>();
   const ipam = new PodIPAM();
   const sec = (s: number) => s * ctx.pace.secondMs;
   // Containers whose process ended by itself (e.g. `sleep 10`), reported by runtimes that can.
@@ -38,10 +40,12 @@ export function kubeletController(ctx: ControllerContext): Controller {
     },
     reconcile(key: string) {
       const { namespace, name } = splitKey(key);
-      const pod = ctx.store.get('pods', namespace, name);
-      for (const [uid, st] of pods) {
+      // The store's frozen object, not a copy: most syncs are a probe period passing, and
+      // copying the whole Pod for each was much of an idle cluster's cost. Nothing here changes it.
+      const pod = ctx.store.peek('pods', namespace, name);
+      for (const uid of [...(uidsByKey.get(key) ?? [])]) {
         // Forget Pods that are gone (or replaced by a new Pod of the same name).
-        if (st.key === key && (!pod || uid !== pod.metadata.uid)) forget(uid);
+        if (!pod || uid !== pod.metadata.uid) forget(uid);
       }
       if (!pod) return;
       const nodeName = str(at(pod, 'spec', 'nodeName'));
@@ -81,10 +85,16 @@ export function kubeletController(ctx: ControllerContext): Controller {
         state.podIP = ipam.allocate(ctx.store, nodeName, node.podCIDR, state.preferredIP && { ip: state.preferredIP, uid: pod.metadata.uid });
         for (const c of state.containers) c.dueAt = now;
       }
-      const withIP = () => {
-        const p = structuredClone(pod);
-        p.status = buildStatus(pod, state, node.internalIP, timestamp(now));
-        return p;
+      // The Pod with the status this kubelet would report now, as the runtime needs it
+      // (Pod IP, which containers run). Rebuilt only when that status would differ.
+      const withIP = (): StoredObject => {
+        const signature = statusSignature(state);
+        const rv = pod.metadata.resourceVersion;
+        const seen = state.view;
+        if (seen && seen.resourceVersion === rv && seen.signature === signature) return seen.pod;
+        const view = Object.freeze({ ...pod, status: buildStatus(pod, state, node.internalIP, timestamp(now)) });
+        state.view = { resourceVersion: rv, signature, pod: view };
+        return view;
       };
       for (const exit of exits.get(pod.metadata.uid) ?? []) {
         const c = state.containers.find((x) => x.name === exit.container);
@@ -94,12 +104,26 @@ export function kubeletController(ctx: ControllerContext): Controller {
       if (state.podIP) {
         for (const c of state.containers) advance(withIP, c, pod, now);
       }
-      pod.status = buildStatus(pod, state, node.internalIP, timestamp(now));
-      ctx.client.updateIfChanged('pods', pod);
+      writeStatus(pod, state, node.internalIP, now);
       const next = nextWake(state, now);
       if (next !== undefined) ctx.runner.enqueueAfter(self, key, next - now);
     },
   };
+
+  /**
+   * The status manager's write: skipped outright when neither the Pod (its resourceVersion)
+   * nor anything buildStatus reads has changed since the last write, as the real status
+   * manager skips a status equal to the cached one (status_manager.go, needsUpdate).
+   */
+  function writeStatus(pod: StoredObject, state: PodState, hostIP: string, now: number): void {
+    const signature = statusSignature(state);
+    const rv = pod.metadata.resourceVersion;
+    if (state.written?.resourceVersion === rv && state.written.signature === signature) return;
+    const status = buildStatus(pod, state, hostIP, timestamp(now));
+    ctx.client.updateIfChanged('pods', { ...pod, metadata: { ...pod.metadata }, status });
+    const after = ctx.store.peek('pods', pod.metadata.namespace, pod.metadata.name)?.metadata.resourceVersion;
+    state.written = after === undefined ? undefined : { resourceVersion: after, signature };
+  }
 
   /**
    * The kubelet's own admission: a Pod bound to a node that already runs its max-pods
@@ -143,6 +167,10 @@ export function kubeletController(ctx: ControllerContext): Controller {
   }
 
   function forget(uid: string): void {
+    const key = pods.get(uid)?.key;
+    const uids = key === undefined ? undefined : uidsByKey.get(key);
+    uids?.delete(uid);
+    if (key !== undefined && uids?.size === 0) uidsByKey.delete(key);
     pods.delete(uid);
     exits.delete(uid);
   }
@@ -188,6 +216,9 @@ export function kubeletController(ctx: ControllerContext): Controller {
     };
     if (rec(pod.status)?.containerStatuses !== undefined) afterReboot(pod, state, now);
     pods.set(pod.metadata.uid, state);
+    let uids = uidsByKey.get(state.key);
+    if (!uids) uidsByKey.set(state.key, (uids = new Set()));
+    uids.add(pod.metadata.uid);
     return state;
   }
 

@@ -1,5 +1,7 @@
 // What the simulated kubelet remembers about each container between syncs.
 
+import type { StoredObject } from '../../core/types.ts';
+
 export type Stage =
   | 'pull' // about to pull (or find the image present)
   | 'pulling' // Pulling event sent, result at dueAt
@@ -62,6 +64,10 @@ export interface PodState {
   /** Failed mount attempts so far, and when the volume manager tries again. */
   mountFailures?: number;
   mountRetryAt?: number;
+  /** The status last written (or found equal): the Pod's resourceVersion after it and statusSignature. */
+  written?: { resourceVersion: string; signature: string };
+  /** The Pod as probes and container starts see it, kept while resourceVersion and signature hold. */
+  view?: { resourceVersion: string; signature: string; pod: StoredObject };
 }
 
 export function backoffSeconds(base: number, max: number, attempt: number): number {

@@ -32,7 +32,8 @@ export function buildStatus(pod: StoredObject, state: PodState, hostIP: string, 
   const containersReady = state.containers.length > 0 && state.containers.every((c) => c.ready);
   const unready = state.containers.filter((c) => !c.ready).map((c) => c.name);
   const notReady = { reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
-  let conditions = recs(prev.conditions);
+  // Copies: the Pod may be the store's frozen object, and True conditions lose reason/message below.
+  let conditions = recs(prev.conditions).map((c) => ({ ...c }));
   const set = (c: Record<string, unknown>) => {
     conditions = setCondition(conditions, { lastProbeTime: null, ...c }, now);
   };
@@ -71,4 +72,17 @@ export function buildStatus(pod: StoredObject, state: PodState, hostIP: string, 
     qosClass: prev.qosClass ?? 'BestEffort',
   };
   return status;
+}
+
+/**
+ * Everything of the kubelet's own state that buildStatus reads, as one string. With the
+ * Pod's resourceVersion (its spec and the status already written) it tells whether a
+ * sync could change the status at all: an idle Pod whose probe gives the same answer
+ * again skips building the status and comparing it with the stored one.
+ */
+export function statusSignature(state: PodState): string {
+  return JSON.stringify([
+    state.podIP, state.startTime,
+    state.containers.map((c) => [c.name, c.image, c.stage, c.ready, c.started, c.restartCount, c.containerID, c.startedAt, c.waitingReason, c.waitingMessage, c.lastTerminated, c.terminated]),
+  ]);
 }
