@@ -8,11 +8,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { packagePath } from '../../server/paths/package-root.ts';
 import { gzipSync } from 'node:zlib';
+import { ENTRIES, type Bundled, type Entry } from './asset-entries.ts';
 import { readPrebuilt } from './prebuilt/read.ts';
 
-/** Browser entry points (web/client/<name>.ts) and the stylesheet. */
-export const ENTRIES = ['exercise', 'dashboard', 'common', 'terminal'] as const;
-export type Entry = (typeof ENTRIES)[number] | 'style';
+export { ENTRIES, type Bundled, type Entry } from './asset-entries.ts';
 
 export interface Asset {
   readonly url: string;
@@ -50,13 +49,6 @@ async function bundle(entry: string, loader: 'ts' | 'css'): Promise<Buffer> {
   return Buffer.from(file.contents);
 }
 
-/** One bundled asset before hashing; `gzip` when already compressed (prebuilt). */
-export interface Bundled {
-  readonly entry: Entry;
-  readonly ext: 'js' | 'css';
-  readonly body: Buffer;
-  readonly gzip?: Buffer;
-}
 
 /** Every entry and the stylesheet, bundled from web/ now. */
 export async function bundleAll(): Promise<Bundled[]> {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagePath } from '../../../server/paths/package-root.ts';
-import type { Bundled, Entry } from '../assets.ts';
+import type { Bundled, Entry } from '../asset-entries.ts';
 
 /** Written last by write.ts: its date is the bundles' date. */
 export const MANIFEST = 'manifest.json';
