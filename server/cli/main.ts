@@ -12,5 +12,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.out(USAGE);
     return 0;
   }
+  if (argv[0] !== 'serve' && argv[0] !== 'sim') {
+    // A command that runs once and exits: zod's compiled fast path for object schemas
+    // (code generated at each schema's first parse) costs more than it saves here.
+    // Set before any schema is built, as zod reads it then.
+    (await import('zod')).z.config({ jitless: true });
+  }
   return (await import('./dispatch.ts')).dispatch(argv, io);
 }
