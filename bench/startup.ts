@@ -37,14 +37,16 @@ function timeToLine(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, comma
   });
 }
 
-/** ms from spawn to exit; plain spawn, as a shell would (execa's own work would be counted too). */
-function timeToExit(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn('node', [BIN, ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`${args.join(' ')} exited ${code}`))));
-  });
+/**
+ * ms from start to exit, timed by a shell around the command as a user's `time` would:
+ * spawning from this (large) benchmark process costs tens of ms of its own, which a
+ * clock in the parent would add to the command.
+ */
+async function timeToExit(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const timed = 's=$EPOCHREALTIME; node "$@" > /dev/null || exit 1; e=$EPOCHREALTIME; echo "$s $e"';
+  const { stdout } = await execa('bash', ['-c', timed, 'timed', BIN, ...args], { env });
+  const [start, end] = stdout.trim().split(' ').map(Number);
+  return (end! - start!) * 1000;
 }
 
 async function medianOf(run: () => Promise<number>): Promise<number> {
