@@ -3,6 +3,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { NotFoundError, toKubernetesError } from './errors.ts';
+import { undefinedIfNotFound } from './status-errors.ts';
 import { RawObjectApi } from './raw-api.ts';
 import type { ClusterClient, KindInfo, KubeObject, ListQuery, ObjectRef, PatchType, ServerInfo } from './types.ts';
 
@@ -62,13 +63,8 @@ export class KubeClusterClient implements ClusterClient {
     );
   }
 
-  async find(ref: ObjectRef): Promise<KubeObject | undefined> {
-    try {
-      return await this.get(ref);
-    } catch (err) {
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
-    }
+  find(ref: ObjectRef): Promise<KubeObject | undefined> {
+    return undefinedIfNotFound(this.get(ref));
   }
 
   async list(q: ListQuery): Promise<KubeObject[]> {

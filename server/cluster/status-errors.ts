@@ -55,3 +55,13 @@ export function errorForTransport(err: unknown, what: string | undefined): Error
   }
   return new Error(String(err));
 }
+
+/** `find` from `get`: a NotFoundError becomes undefined, any other failure stays. */
+export async function undefinedIfNotFound<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup;
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+}

@@ -6,9 +6,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import { NotFoundError } from '../../../graders/cluster/errors.ts';
-import { errorForStatus, errorForTransport } from '../status-errors.ts';
+import { errorForStatus, errorForTransport, undefinedIfNotFound } from '../status-errors.ts';
 import type { ClusterClient, KindInfo, KubeObject, ListQuery, ObjectRef, PatchType, ServerInfo } from '../types.ts';
-import { authHeaders, tlsOptions, type LeanConnection } from './connection.ts';
+import { apiUrl, authHeaders, tlsOptions, type LeanConnection } from './connection.ts';
 
 const PATCH_TYPES: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
@@ -90,13 +90,8 @@ export class LeanClusterClient implements ClusterClient {
     return (await this.#send({ method: 'GET', path: await this.#path(ref) }, `get ${describe(ref)}`)) as KubeObject;
   }
 
-  async find(ref: ObjectRef): Promise<KubeObject | undefined> {
-    try {
-      return await this.get(ref);
-    } catch (err) {
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
-    }
+  find(ref: ObjectRef): Promise<KubeObject | undefined> {
+    return undefinedIfNotFound(this.get(ref));
   }
 
   async list(q: ListQuery): Promise<KubeObject[]> {
@@ -145,7 +140,7 @@ export class LeanClusterClient implements ClusterClient {
   }
 
   #send(req: Request, what: string): Promise<unknown> {
-    const url = new URL(req.path.replace(/^\//, ''), this.#connection.server.toString().replace(/\/?$/, '/'));
+    const url = apiUrl(this.#connection, req.path);
     for (const [name, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(name, value);
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
     const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(this.#connection) };

@@ -56,6 +56,11 @@ export function tlsOptions(c: LeanConnection): { ca?: Buffer; cert?: Buffer; key
   };
 }
 
+/** The URL of an API path on this server (a path prefix in the server URL is kept). */
+export function apiUrl(c: LeanConnection, apiPath: string): URL {
+  return new URL(apiPath.replace(/^\//, ''), c.server.toString().replace(/\/?$/, '/'));
+}
+
 /** Headers every request carries. */
 export function authHeaders(c: LeanConnection): Record<string, string> {
   const token = c.token();

@@ -1,8 +1,9 @@
 // The portal's bundles made by `npm run build` (bin/build.js, write.ts) into dist/web/,
 // read back by the compiled server instead of running esbuild as it starts. Used only
 // when this code itself runs from dist/ and every file under web/client and web/styles
-// is older than the bundles: bin/kubelab.js's freshness check does not look at web/,
-// and a developer who edits the browser code must never be served the old one.
+// is older than the bundles. bin/kubelab.js already runs the sources when they are
+// newer (dist/INPUTS lists them); this guard also covers dist/ run some other way, as
+// a developer who edits the browser code must never be served the old one.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
