@@ -32,7 +32,11 @@ export function kubectlFor(kubeconfig: string): Kubectl {
 }
 
 export interface Running {
-  /** Resolves once `text` has appeared on stdout (output is kept from the start). */
+  /**
+   * Resolves once `text` has appeared in a whole line of stdout (output is kept from
+   * the start). Whole lines: a chunk can end mid-row, and the rest of that row is what
+   * the caller goes on to check.
+   */
   waitFor(text: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -42,8 +46,9 @@ function running(proc: ResultPromise<{ reject: false }>): Running {
   let exited = false;
   const waiters = new Set<{ text: string; resolve: (s: string) => void; reject: (e: Error) => void }>();
   const check = (): void => {
+    const lines = seen.slice(0, seen.lastIndexOf('\n') + 1);
     for (const w of waiters) {
-      if (seen.includes(w.text)) w.resolve(seen);
+      if (lines.includes(w.text)) w.resolve(lines);
       else if (exited) w.reject(new Error(`kubectl exited before printing ${JSON.stringify(w.text)}: ${seen}`));
       else continue;
       waiters.delete(w);
