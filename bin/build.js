@@ -4,6 +4,7 @@
 // (server/cli/dispatch.ts imports them on demand), so `kubelab --help` loads no server.
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BUILT_STAMP, buildIsFresh, INPUTS_LIST } from './freshness.js';
 
@@ -26,64 +27,71 @@ const zodEnglishOnly = {
   },
 };
 
-// Nothing changed since the last build: keep it (`--force` builds anyway).
-if (!process.argv.includes('--force') && buildIsFresh()) process.exit(0);
-
-rmSync(dist, { recursive: true, force: true });
-// Caches keyed on the code (the catalog's, dist/cache) use this to tell builds apart.
-const buildId = new Date().toISOString();
-const result = await build({
-  absWorkingDir: new URL('.', root).pathname,
-  entryPoints: { cli: 'server/cli/main.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Dependencies are bundled too: resolving and loading hundreds of node_modules files
-  // was most of the start-up (client-node alone ~0.7 s). Left outside: the native
-  // SQLite addon, esbuild (a binary, bundling the portal's browser code at run time),
-  // tsx, and optional native speed-ups of ws that may be absent.
-  external: ['better-sqlite3', 'esbuild', 'tsx', 'bufferutil', 'utf-8-validate'],
-  // CommonJS packages inside an ES module bundle still call require() for Node's
-  // built-ins and read __dirname; give them both.
-  banner: {
-    js: [
-      "import { createRequire as __kubelabCreateRequire } from 'node:module';",
-      "import { fileURLToPath as __kubelabFileURLToPath } from 'node:url';",
-      'const require = __kubelabCreateRequire(import.meta.url);',
-      'const __filename = __kubelabFileURLToPath(import.meta.url);',
-      "const __dirname = __kubelabFileURLToPath(new URL('.', import.meta.url));",
-    ].join('\n'),
-  },
-  sourcemap: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
-  logLevel: 'warning',
-  metafile: true,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  define: { KUBELAB_BUILD_ID: JSON.stringify(buildId) },
-  plugins: [zodEnglishOnly],
-});
-// The portal's browser bundles too (web/server/prebuilt/), so the compiled `serve` reads
-// them instead of starting esbuild as it starts. Through tsx: one copy of the bundling
-// options, web/server/assets.ts's.
-{
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { writePrebuilt } = await import('../web/server/prebuilt/write.ts');
-  await writePrebuilt(new URL('web/', dist).pathname);
+// Run as a script (`npm run build`), it builds unless nothing changed since the last
+// build (`--force` builds anyway). bin/start.js imports buildDist instead, to build and
+// serve in one Node process.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv.includes('--force') || !buildIsFresh()) await buildDist();
 }
-// The project files the bundle was made of (not node_modules: the lock file stands for
-// those), for bin/freshness.js; and the portal's browser sources, bundled above.
-const inputs = [
-  ...Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/')),
-  ...['web/client', 'web/styles'].flatMap((dir) =>
-    readdirSync(new URL(`${dir}/`, root), { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.relative(new URL('.', root).pathname, path.join(entry.parentPath, entry.name)))),
-];
-writeFileSync(INPUTS_LIST, `${inputs.sort().join('\n')}\n`);
-// Written last: bin/kubelab.js compares its time with the sources' to spot a stale build.
-writeFileSync(BUILT_STAMP, `${buildId}\n`);
+
+/** Compiles everything into dist/ (replacing what was there). */
+export async function buildDist() {
+  rmSync(dist, { recursive: true, force: true });
+  // Caches keyed on the code (the catalog's, dist/cache) use this to tell builds apart.
+  const buildId = new Date().toISOString();
+  const result = await build({
+    absWorkingDir: new URL('.', root).pathname,
+    entryPoints: { cli: 'server/cli/main.ts' },
+    outdir: 'dist',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Dependencies are bundled too: resolving and loading hundreds of node_modules files
+    // was most of the start-up (client-node alone ~0.7 s). Left outside: the native
+    // SQLite addon, esbuild (a binary, bundling the portal's browser code at run time),
+    // tsx, and optional native speed-ups of ws that may be absent.
+    external: ['better-sqlite3', 'esbuild', 'tsx', 'bufferutil', 'utf-8-validate'],
+    // CommonJS packages inside an ES module bundle still call require() for Node's
+    // built-ins and read __dirname; give them both.
+    banner: {
+      js: [
+        "import { createRequire as __kubelabCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __kubelabFileURLToPath } from 'node:url';",
+        'const require = __kubelabCreateRequire(import.meta.url);',
+        'const __filename = __kubelabFileURLToPath(import.meta.url);',
+        "const __dirname = __kubelabFileURLToPath(new URL('.', import.meta.url));",
+      ].join('\n'),
+    },
+    sourcemap: 'linked',
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+    metafile: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    define: { KUBELAB_BUILD_ID: JSON.stringify(buildId) },
+    plugins: [zodEnglishOnly],
+  });
+  // The portal's browser bundles too (web/server/prebuilt/), so the compiled `serve` reads
+  // them instead of starting esbuild as it starts. Through tsx: one copy of the bundling
+  // options, web/server/assets.ts's.
+  {
+    const { register } = await import('tsx/esm/api');
+    register();
+    const { writePrebuilt } = await import('../web/server/prebuilt/write.ts');
+    await writePrebuilt(new URL('web/', dist).pathname);
+  }
+  // The project files the bundle was made of (not node_modules: the lock file stands for
+  // those), for bin/freshness.js; and the portal's browser sources, bundled above.
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/')),
+    ...['web/client', 'web/styles'].flatMap((dir) =>
+      readdirSync(new URL(`${dir}/`, root), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.relative(new URL('.', root).pathname, path.join(entry.parentPath, entry.name)))),
+  ];
+  writeFileSync(INPUTS_LIST, `${inputs.sort().join('\n')}\n`);
+  // Written last: bin/kubelab.js compares its time with the sources' to spot a stale build.
+  writeFileSync(BUILT_STAMP, `${buildId}\n`);
+}

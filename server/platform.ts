@@ -17,7 +17,7 @@ import type { Scheduler } from './environments/reaper.ts';
 import { EnvironmentService } from './environments/service.ts';
 import { GradingService, type Grader } from './grading/service.ts';
 import { Webhooks, type WebhooksOptions } from './webhooks/service.ts';
-import { singleMemberPool, type PoolMemberConfig } from './cluster/pool/config.ts';
+import { poolMembers, type PoolMemberConfig } from './cluster/pool/config.ts';
 import { ClusterPool, type PoolMember } from './cluster/pool/pool.ts';
 import { MemberUnavailableError } from './cluster/pool/errors.ts';
 import { intervalScheduler } from './environments/reaper.ts';
@@ -70,8 +70,7 @@ export async function startPlatform(deps: PlatformDeps): Promise<Platform> {
   const { config, db, catalog } = deps;
   const now = deps.now ?? Date.now;
   const onError = deps.onError ?? ((message: string) => process.stderr.write(`${message}\n`));
-  const memberConfigs: readonly PoolMemberConfig[] =
-    config.clusters ?? singleMemberPool(config.cluster, config.maxEnvironments, config.learnerApiServer);
+  const memberConfigs: readonly PoolMemberConfig[] = poolMembers(config);
   for (const id of Object.keys(config.warmEnvironments)) {
     if (!catalog.byId(id)) throw new Error(`KUBELAB_WARM_ENVIRONMENTS: no exercise with id "${id}"`);
   }

@@ -1,7 +1,9 @@
 // The command line, parsed by hand (it is tiny) and checked with zod tuples: each
-// accepted shape is listed once, so an unknown command cannot slip through.
-import { z } from 'zod';
-import { ApiKeyScope } from '../db/api-keys.ts';
+// accepted shape is listed once, so an unknown command cannot slip through. zod/mini,
+// not the full API: every command pays for this parse, and `kubelab exercises list`
+// must start in a blink (the full API costs ~40 ms to load; mini a few).
+import * as z from 'zod/mini';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../api-keys/scopes.ts';
 import { asksForHelp } from './help.ts';
 
 export type Command =
@@ -29,62 +31,63 @@ export type Command =
 type Role = 'learner' | 'instructor' | 'admin';
 const role = z.enum(['learner', 'instructor', 'admin']);
 // A local user name: what `users add` keys the account on (`local:<name>`).
-const userName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'expected a user name of letters, digits and . _ @ - (at most 64)');
+const userName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'expected a user name of letters, digits and . _ @ - (at most 64)'));
 
 // A row id as `users list` / `users tokens` print it.
-const rowId = z.string().regex(/^[1-9][0-9]{0,14}$/).transform(Number);
+const rowId = z.pipe(z.string().check(z.regex(/^[1-9][0-9]{0,14}$/)), z.transform(Number));
 
 // A class name as instructors write it ("Networking 101, week 3").
-const className = z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]+$/u);
+const className = z.string().check(z.trim(), z.minLength(1), z.maxLength(100), z.regex(/^[^\p{Cc}]+$/u));
 
 // `--scopes results:read,classes:write`: one or more of the key scopes, comma-separated.
-const scopeList = z
-  .string()
-  .transform((v) => v.split(','))
-  .pipe(z.array(ApiKeyScope).min(1));
+const scopeList = z.pipe(
+  z.pipe(z.string(), z.transform((v) => v.split(','))),
+  z.array(z.enum(API_KEY_SCOPES)).check(z.minLength(1)),
+);
 // A pool member's name, as the pool file spells it.
-const clusterName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/);
+const clusterName = z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/));
 
-const operand = z.string().refine((s) => s !== '' && !s.startsWith('-'), 'expected a directory, not an option');
+const operand = z.string().check(z.refine((s) => s !== '' && !s.startsWith('-'), 'expected a directory, not an option'));
+
+/** One accepted shape of the command line and the Command it stands for. */
+function shape<T extends z.ZodMiniType<readonly unknown[], readonly unknown[]>>(tuple: T, command: (args: z.output<T>) => Command) {
+  return z.pipe(tuple, z.transform(command));
+}
+const word = z.literal;
 
 const CommandLine = z.union([
-  z.tuple([z.literal('serve')]).transform((): Command => ({ name: 'serve' })),
-  z.tuple([z.literal('exercises'), z.literal('list')]).transform((): Command => ({ name: 'exercises list' })),
-  z
-    .tuple([z.literal('exercises'), z.literal('validate')])
-    .rest(operand)
-    .transform(([, , ...dirs]): Command => ({ name: 'exercises validate', dirs })),
+  shape(z.tuple([word('serve')]), () => ({ name: 'serve' })),
+  shape(z.tuple([word('exercises'), word('list')]), () => ({ name: 'exercises list' })),
+  shape(z.tuple([word('exercises'), word('validate')], operand), ([, , ...dirs]) => ({ name: 'exercises validate', dirs })),
   // sim and grade own their arguments: passed on untouched.
-  z.tuple([z.literal('sim')]).rest(z.string()).transform(([, ...rest]): Command => ({ name: 'sim', rest })),
-  z.tuple([z.literal('grade')]).rest(z.string()).transform(([, ...rest]): Command => ({ name: 'grade', rest })),
+  shape(z.tuple([word('sim')], z.string()), ([, ...rest]) => ({ name: 'sim', rest })),
+  shape(z.tuple([word('grade')], z.string()), ([, ...rest]) => ({ name: 'grade', rest })),
   // lti parses its own flags (server/cli/lti.ts).
-  z.tuple([z.literal('lti')]).rest(z.string()).transform(([, ...rest]): Command => ({ name: 'lti', rest })),
-  z.tuple([z.literal('users'), z.literal('add'), userName]).transform(([, , user]): Command => ({ name: 'users add', user })),
-  z
-    .tuple([z.literal('users'), z.literal('add'), userName, z.literal('--role'), role])
-    .transform(([, , user, , r]): Command => ({ name: 'users add', user, role: r })),
-  z.tuple([z.literal('users'), z.literal('list')]).transform((): Command => ({ name: 'users list' })),
-  z.tuple([z.literal('users'), z.literal('tokens'), rowId]).transform(([, , userId]): Command => ({ name: 'users tokens', userId })),
-  z.tuple([z.literal('users'), z.literal('revoke'), rowId]).transform(([, , tokenId]): Command => ({ name: 'users revoke', tokenId })),
-  z.tuple([z.literal('users'), z.literal('disable'), rowId]).transform(([, , userId]): Command => ({ name: 'users disable', userId })),
-  z.tuple([z.literal('users'), z.literal('enable'), rowId]).transform(([, , userId]): Command => ({ name: 'users enable', userId })),
-  z.tuple([z.literal('users'), z.literal('role'), rowId, role]).transform(([, , userId, r]): Command => ({ name: 'users role', userId, role: r })),
-  z
-    .tuple([z.literal('classes'), z.literal('add'), className, z.literal('--owner'), userName])
-    .transform(([, , name, , owner]): Command => ({ name: 'classes add', className: name, owner })),
-  z
-    .tuple([z.literal('api-keys'), z.literal('create'), className, z.literal('--by'), userName, z.literal('--scopes'), scopeList])
-    .transform(([, , keyName, , by, , scopes]): Command => ({ name: 'api-keys create', keyName, by, scopes, classId: null })),
-  z
-    .tuple([z.literal('api-keys'), z.literal('create'), className, z.literal('--by'), userName, z.literal('--scopes'), scopeList, z.literal('--class'), rowId])
-    .transform(([, , keyName, , by, , scopes, , classId]): Command => ({ name: 'api-keys create', keyName, by, scopes, classId })),
-  z.tuple([z.literal('api-keys'), z.literal('list')]).transform((): Command => ({ name: 'api-keys list' })),
-  z.tuple([z.literal('api-keys'), z.literal('revoke'), rowId]).transform(([, , keyId]): Command => ({ name: 'api-keys revoke', keyId })),
-  z.tuple([z.literal('clusters')]).transform((): Command => ({ name: 'clusters list' })),
-  z.tuple([z.literal('clusters'), z.literal('list')]).transform((): Command => ({ name: 'clusters list' })),
-  z.tuple([z.literal('clusters'), z.enum(['cordon', 'uncordon']), clusterName]).transform(([, sub, cluster]): Command => ({ name: `clusters ${sub}`, cluster })),
-  z.tuple([z.enum(['help', '--help', '-h'])]).transform((): Command => ({ name: 'help' })),
-  z.tuple([z.enum(['version', '--version', '-v'])]).transform((): Command => ({ name: 'version' })),
+  shape(z.tuple([word('lti')], z.string()), ([, ...rest]) => ({ name: 'lti', rest })),
+  shape(z.tuple([word('users'), word('add'), userName]), ([, , user]) => ({ name: 'users add', user })),
+  shape(z.tuple([word('users'), word('add'), userName, word('--role'), role]), ([, , user, , r]) => ({ name: 'users add', user, role: r })),
+  shape(z.tuple([word('users'), word('list')]), () => ({ name: 'users list' })),
+  shape(z.tuple([word('users'), word('tokens'), rowId]), ([, , userId]) => ({ name: 'users tokens', userId })),
+  shape(z.tuple([word('users'), word('revoke'), rowId]), ([, , tokenId]) => ({ name: 'users revoke', tokenId })),
+  shape(z.tuple([word('users'), word('disable'), rowId]), ([, , userId]) => ({ name: 'users disable', userId })),
+  shape(z.tuple([word('users'), word('enable'), rowId]), ([, , userId]) => ({ name: 'users enable', userId })),
+  shape(z.tuple([word('users'), word('role'), rowId, role]), ([, , userId, r]) => ({ name: 'users role', userId, role: r })),
+  shape(z.tuple([word('classes'), word('add'), className, word('--owner'), userName]), ([, , name, , owner]) => ({ name: 'classes add', className: name, owner })),
+  shape(
+    z.tuple([word('api-keys'), word('create'), className, word('--by'), userName, word('--scopes'), scopeList]),
+    ([, , keyName, , by, , scopes]) => ({ name: 'api-keys create', keyName, by, scopes, classId: null }),
+  ),
+  shape(
+    z.tuple([word('api-keys'), word('create'), className, word('--by'), userName, word('--scopes'), scopeList, word('--class'), rowId]),
+    ([, , keyName, , by, , scopes, , classId]) => ({ name: 'api-keys create', keyName, by, scopes, classId }),
+  ),
+  shape(z.tuple([word('api-keys'), word('list')]), () => ({ name: 'api-keys list' })),
+  shape(z.tuple([word('api-keys'), word('revoke'), rowId]), ([, , keyId]) => ({ name: 'api-keys revoke', keyId })),
+  shape(z.tuple([word('clusters')]), () => ({ name: 'clusters list' })),
+  shape(z.tuple([word('clusters'), word('list')]), () => ({ name: 'clusters list' })),
+  shape(z.tuple([word('clusters'), z.enum(['cordon', 'uncordon']), clusterName]), ([, sub, cluster]) => ({ name: `clusters ${sub}`, cluster })),
+  shape(z.tuple([z.enum(['help', '--help', '-h'])]), () => ({ name: 'help' })),
+  shape(z.tuple([z.enum(['version', '--version', '-v'])]), () => ({ name: 'version' })),
 ]);
 
 export type ParsedArgs = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly message: string };
@@ -141,7 +144,7 @@ function describeApiKeys(sub: string | undefined, rest: readonly string[]): stri
   const [name, byFlag, by, scopesFlag, scopes, classFlag, classId] = rest;
   if (name === undefined || !className.safeParse(name).success) return `expected ${API_KEYS_CREATE}: NAME is 1 to 100 characters`;
   if (byFlag !== '--by' || !userName.safeParse(by).success) return `expected ${API_KEYS_CREATE}: --by names the admin or instructor whose standing the key carries`;
-  if (scopesFlag !== '--scopes' || !scopeList.safeParse(scopes).success) return `expected ${API_KEYS_CREATE}: --scopes takes ${ApiKeyScope.options.join(', ')} (comma-separated), got ${JSON.stringify(scopes ?? '')}`;
+  if (scopesFlag !== '--scopes' || !scopeList.safeParse(scopes).success) return `expected ${API_KEYS_CREATE}: --scopes takes ${API_KEY_SCOPES.join(', ')} (comma-separated), got ${JSON.stringify(scopes ?? '')}`;
   if (classFlag !== '--class' || !rowId.safeParse(classId).success) return `expected ${API_KEYS_CREATE}: --class takes a class id, got ${JSON.stringify(classFlag === '--class' ? (classId ?? '') : (classFlag ?? ''))}`;
   return `api-keys create: unexpected ${JSON.stringify(rest.slice(7).join(' '))}`;
 }

@@ -2,7 +2,7 @@
 // directory, without starting a server or touching a cluster. Cordons live in SQLite and
 // placement reads them on every Start, so a running server obeys them at once. Health
 // needs the clusters themselves: the running server reports it (admin API, /readyz).
-import { singleMemberPool } from '../cluster/pool/config.ts';
+import { poolMembers } from '../cluster/pool/config.ts';
 import { loadConfig } from '../config/config.ts';
 import type { Command } from './args.ts';
 import { CliError } from './errors.ts';
@@ -14,7 +14,7 @@ type ClustersCommand = Extract<Command, { name: 'clusters list' | 'clusters cord
 
 export async function runClustersCommand(io: Io, command: ClustersCommand): Promise<number> {
   const config = loadConfig(io.env, { cwd: io.cwd });
-  const members = config.clusters ?? singleMemberPool(config.cluster, config.maxEnvironments);
+  const members = poolMembers(config);
   return withDataDatabase(io, config, (db) => {
     if (command.name !== 'clusters list') {
       if (!members.some((m) => m.name === command.cluster)) {

@@ -2,7 +2,7 @@
 // (bad configuration, a broken catalog) into a message and an exit code.
 import { readFileSync } from 'node:fs';
 import { CatalogError, formatProblem } from '../catalog/problems.ts';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { packagePath } from '../paths/package-root.ts';
 import { ConfigError } from '../config/config.ts';
 import { parseArgs } from './args.ts';

@@ -16,7 +16,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // A command that runs once and exits: zod's compiled fast path for object schemas
     // (code generated at each schema's first parse) costs more than it saves here.
     // Set before any schema is built, as zod reads it then.
-    (await import('zod')).z.config({ jitless: true });
+    await import('./jitless.ts');
   }
   return (await import('./dispatch.ts')).dispatch(argv, io);
 }

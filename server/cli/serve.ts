@@ -24,6 +24,8 @@ export interface ServeOptions {
 
 export async function serve(io: Io, options: ServeOptions = {}): Promise<number> {
   const config = loadConfig(io.env, { cwd: io.cwd });
+  // A bad pool file is a configuration error like a bad variable: told before anything is bound or locked.
+  if (config.clustersFile !== undefined) (await import('../cluster/pool/config.ts')).poolMembers(config);
   // Nothing that changes state runs before these two: the data directory is ours alone,
   // and the port is bound. A second server must leave the first one's world untouched.
   const lock = takeDataDir(config.dataDir);

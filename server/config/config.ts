@@ -1,11 +1,13 @@
 // Every setting kubelab reads comes from environment variables, parsed once here by
-// one zod schema; the rest of the server receives a typed, frozen Config.
+// one zod schema; the rest of the server receives a typed, frozen Config. Every command
+// reads it, so it uses zod/mini (a few ms to load, where the full API takes ~40) and
+// leaves the pool file (YAML) to the commands that need the pool: see poolMembers in
+// server/cluster/pool/config.ts.
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { packagePath } from '../paths/package-root.ts';
 import { parseDuration } from './duration.ts';
 import { CONFIG_VARIABLES, type ConfigVariable } from './variables.ts';
-import { PoolConfigError, readPoolConfig, type PoolMemberConfig } from '../cluster/pool/config.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,10 +21,10 @@ export interface Config {
   readonly dataDir: string;
   readonly cluster: ClusterConfig;
   /**
-   * The cluster pool from KUBELAB_CLUSTERS, or undefined: then `cluster` alone is a
-   * pool of one (server/cluster/pool/config.ts singleMemberPool).
+   * The cluster pool file named by KUBELAB_CLUSTERS (absolute), or undefined: then
+   * `cluster` alone is a pool of one. Read by poolMembers (server/cluster/pool/config.ts).
    */
-  readonly clusters: readonly PoolMemberConfig[] | undefined;
+  readonly clustersFile: string | undefined;
   /** Warm environments to keep ready per exercise id (KUBELAB_WARM_ENVIRONMENTS); empty when off. */
   readonly warmEnvironments: Readonly<Record<string, number>>;
   /** Base URL learners and LMSs reach, without a trailing slash. */
@@ -77,100 +79,104 @@ export class ConfigError extends Error {
 }
 
 // An empty variable (`PORT=`) means "not set", as most shells and compose files intend.
-const raw = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const raw = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
+);
+
+/** A variable's text (undefined when unset) turned into its value, or a problem named by `fail`. */
+function setting<T>(read: (v: string | undefined, fail: (message: string) => never) => T) {
+  return z.pipe(
+    raw,
+    z.transform((v: string | undefined, ctx) => {
+      try {
+        return read(v, (message) => {
+          throw new Problem(message);
+        });
+      } catch (error) {
+        if (!(error instanceof Problem)) throw error;
+        ctx.issues.push({ code: 'custom', message: error.message, input: v });
+        return z.NEVER;
+      }
+    }),
+  );
+}
+
+/** Thrown inside `setting` only: one bad variable's message. */
+class Problem extends Error {}
 
 const shown = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 
 function integer(fallback: number, min: number, max: number) {
-  return raw.transform((v, ctx) => {
+  return setting((v, fail) => {
     if (v === undefined) return fallback;
     const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `expected an integer ${min}–${max}, got ${shown(v)}` });
-      return z.NEVER;
-    }
-    return n;
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : fail(`expected an integer ${min}–${max}, got ${shown(v)}`);
   });
 }
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {
-  return raw.transform((v, ctx): T[number] => {
+  return setting((v, fail): T[number] => {
     if (v === undefined) return fallback;
-    const found = values.find((candidate) => candidate === v);
-    if (found === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected one of ${values.join('|')}, got ${shown(v)}` });
-      return z.NEVER;
-    }
-    return found;
+    return values.find((candidate) => candidate === v) ?? fail(`expected one of ${values.join('|')}, got ${shown(v)}`);
   });
 }
 
 const duration = (fallback: string) =>
-  raw.transform((v, ctx) => {
+  setting((v, fail) => {
     const text = v ?? fallback;
     const ms = parseDuration(text);
     if (ms === undefined || ms < 60_000 || ms > 30 * 86_400_000) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a duration between 1m and 30d such as 2h, 90m or 1h30m, got ${shown(text)}`,
-      });
-      return z.NEVER;
+      return fail(`expected a duration between 1m and 30d such as 2h, 90m or 1h30m, got ${shown(text)}`);
     }
     return ms;
   });
 
-const host = raw.transform((v, ctx) => {
+const host = setting((v, fail) => {
   if (v === undefined) return '127.0.0.1';
-  if (/\s|\/|^\[|\]$/.test(v)) {
-    ctx.addIssue({ code: 'custom', message: `expected a host name or IP address, got ${shown(v)}` });
-    return z.NEVER;
-  }
+  if (/\s|\/|^\[|\]$/.test(v)) return fail(`expected a host name or IP address, got ${shown(v)}`);
   return v;
 });
 
-const url = raw.transform((v, ctx) => {
+const url = setting((v, fail) => {
   if (v === undefined) return undefined;
   const parsed = URL.canParse(v) ? new URL(v) : undefined;
   if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search) {
-    ctx.addIssue({ code: 'custom', message: `expected an http(s) URL without a query, got ${shown(v)}` });
-    return z.NEVER;
+    return fail(`expected an http(s) URL without a query, got ${shown(v)}`);
   }
   return parsed.href.replace(/\/+$/, '');
 });
 
 // Bootstrap tokens are stored as a plain sha256 like generated ones, which is only
 // sound for high-entropy secrets: refuse short ones.
-const adminToken = raw.transform((v, ctx) => {
-  if (v !== undefined && v.length < 32) {
-    ctx.addIssue({ code: 'custom', message: `expected at least 32 characters, got ${v.length}` });
-    return z.NEVER;
-  }
+const adminToken = setting((v, fail) => {
+  if (v !== undefined && v.length < 32) return fail(`expected at least 32 characters, got ${v.length}`);
   return v;
 });
 
-const flag = raw.transform((v, ctx) => {
+const flag = setting((v, fail) => {
   if (v === undefined || v === '0' || v === 'false') return false;
   if (v === '1' || v === 'true') return true;
-  ctx.addIssue({ code: 'custom', message: `expected 1 or 0, got ${shown(v)}` });
-  return z.NEVER;
+  return fail(`expected 1 or 0, got ${shown(v)}`);
 });
 
 // "exercise-a=3,exercise-b=2": how many namespaces to keep provisioned ahead per exercise.
-const warmCounts = raw.transform((v, ctx): Record<string, number> => {
+const warmCounts = setting((v, fail): Record<string, number> => {
   if (v === undefined) return {};
   const counts: Record<string, number> = {};
   for (const part of v.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
     const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(\d{1,4})$/.exec(part);
-    if (!match?.[1] || match[3] === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected exercise-id=count pairs separated by commas, got ${shown(part)}` });
-      return z.NEVER;
-    }
+    if (!match?.[1] || match[3] === undefined) return fail(`expected exercise-id=count pairs separated by commas, got ${shown(part)}`);
     counts[match[1]] = Number(match[3]);
   }
   return counts;
+});
+
+const imageReference = setting((v, fail) => {
+  if (v !== undefined && !/^[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64})?$/.test(v)) {
+    return fail('must be an image reference like kubelab/workspace:0.1.0');
+  }
+  return v;
 });
 
 const EnvSchema = z.object({
@@ -192,17 +198,12 @@ const EnvSchema = z.object({
   KUBELAB_EXERCISES_DIR: raw,
   KUBELAB_ADMIN_TOKEN: adminToken,
   KUBELAB_LEARNER_API_SERVER: url,
-  KUBELAB_WORKSPACE_IMAGE: raw.pipe(
-    z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64})?$/, 'must be an image reference like kubelab/workspace:0.1.0')
-      .optional(),
-  ),
+  KUBELAB_WORKSPACE_IMAGE: imageReference,
   KUBELAB_TERMINAL_IDLE: duration('15m'),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   KUBELAB_RATE_LIMIT: integer(600, 0, 1_000_000),
   KUBELAB_WEBHOOKS_ALLOW_PRIVATE: flag,
-} satisfies Record<ConfigVariable, z.ZodType>);
+} satisfies Record<ConfigVariable, z.ZodMiniType>);
 
 export { CONFIG_VARIABLES };
 
@@ -230,15 +231,6 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       message: `must not exceed KUBELAB_MAX_ENVIRONMENTS (${e.KUBELAB_MAX_ENVIRONMENTS}), got ${e.KUBELAB_MAX_ENVIRONMENTS_PER_LEARNER}`,
     });
   }
-  let clusters: PoolMemberConfig[] | undefined;
-  if (e.KUBELAB_CLUSTERS !== undefined) {
-    try {
-      clusters = readPoolConfig(path.resolve(cwd, e.KUBELAB_CLUSTERS));
-    } catch (err) {
-      if (!(err instanceof PoolConfigError)) throw err;
-      problems.push({ variable: 'KUBELAB_CLUSTERS', message: err.message });
-    }
-  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const cluster: ClusterConfig =
@@ -252,7 +244,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     host: e.HOST,
     dataDir: path.resolve(cwd, e.KUBELAB_DATA_DIR ?? 'data'),
     cluster,
-    clusters,
+    clustersFile: e.KUBELAB_CLUSTERS === undefined ? undefined : path.resolve(cwd, e.KUBELAB_CLUSTERS),
     warmEnvironments: e.KUBELAB_WARM_ENVIRONMENTS,
     publicUrl: e.KUBELAB_PUBLIC_URL ?? `http://${hostInUrl}:${e.PORT}`,
     gradingConcurrency: e.KUBELAB_GRADING_CONCURRENCY,

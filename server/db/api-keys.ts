@@ -7,12 +7,13 @@ import { z } from 'zod';
 import { id, jsonText, timestamp } from './columns.ts';
 import { NotFoundError } from './errors.ts';
 import { hashToken, LAST_USED_PRECISION_MS } from './tokens.ts';
+import { API_KEY_SCOPES } from '../api-keys/scopes.ts';
+
+export { API_KEY_SCOPES };
 
 /** Every service key starts with this (user tokens use klb_), so leaks are easy to scan for and to tell apart. */
 export const API_KEY_PREFIX = 'klk_';
 
-/** What a key may be allowed to do; each route names the one it needs. */
-export const API_KEY_SCOPES = ['results:read', 'classes:write', 'environments:write'] as const;
 export const ApiKeyScope = z.enum(API_KEY_SCOPES);
 export type ApiKeyScope = z.infer<typeof ApiKeyScope>;
 

@@ -77,6 +77,16 @@ describe('kubelab usage and configuration', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('serve with a bad pool file exits 2 naming KUBELAB_CLUSTERS, before it binds or locks anything', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'pool.yaml'), 'clusters: [{ name: a, embedded: true, capacity: -1 }]');
+    const result = await kubelab(['serve'], { env: { KUBELAB_CLUSTERS: path.join(dir, 'pool.yaml'), KUBELAB_DATA_DIR: path.join(dir, 'data'), PORT: '0' } });
+    expect(result).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(result.stderr).toContain('KUBELAB_CLUSTERS: clusters[0].capacity: expected at least 1');
+    // Nothing was made: not even the data directory the lock would live in.
+    expect(readdirSync(dir)).toEqual(['pool.yaml']);
+  });
+
   it('exits 2 with the usage on stderr for an unknown command', async () => {
     const result = await kubelab(['frobnicate']);
     expect(result.exitCode).toBe(2);

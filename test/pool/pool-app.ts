@@ -1,5 +1,5 @@
 // A kubelab app over a pool of embedded clusters, started as `kubelab serve` starts one:
-// KUBELAB_CLUSTERS names a pool file, loadConfig reads it, startPlatform connects every
+// KUBELAB_CLUSTERS names a pool file, startPlatform reads it (poolMembers) and connects every
 // member. Each member is a real kubesim on its own port.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/config.ts';
-import { parsePoolConfig, PoolConfigError } from './config.ts';
+import { parsePoolConfig, PoolConfigError, poolMembers } from './config.ts';
 
 const problem = (text: string): string => {
   try {
@@ -54,7 +54,7 @@ describe('KUBELAB_CLUSTERS and KUBELAB_WARM_ENVIRONMENTS in loadConfig', () => {
 
   const problemsOf = (env: Record<string, string>): string[] => {
     try {
-      loadConfig(env, { cwd: dir });
+      poolMembers(loadConfig(env, { cwd: dir }));
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       return (err as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
@@ -62,10 +62,11 @@ describe('KUBELAB_CLUSTERS and KUBELAB_WARM_ENVIRONMENTS in loadConfig', () => {
     throw new Error('expected a ConfigError');
   };
 
-  it('without the file the single cluster stays as it was; with it, the members are in the config', () => {
-    expect(loadConfig({}, { cwd: dir }).clusters).toBeUndefined();
+  it('without the file the single cluster is a pool of one; with it, the pool is the file\'s members', () => {
+    expect(loadConfig({}, { cwd: dir }).clustersFile).toBeUndefined();
+    expect(poolMembers(loadConfig({ KUBELAB_MAX_ENVIRONMENTS: '7' }, { cwd: dir }))).toEqual([{ name: 'default', connect: { mode: 'embedded' }, capacity: 7, weight: 1 }]);
     writeFileSync(path.join(dir, 'pool.json'), JSON.stringify({ clusters: [{ name: 'one', embedded: true, capacity: 3 }] }));
-    expect(loadConfig({ KUBELAB_CLUSTERS: 'pool.json' }, { cwd: dir }).clusters).toEqual([{ name: 'one', connect: { mode: 'embedded' }, capacity: 3, weight: 1 }]);
+    expect(poolMembers(loadConfig({ KUBELAB_CLUSTERS: 'pool.json' }, { cwd: dir }))).toEqual([{ name: 'one', connect: { mode: 'embedded' }, capacity: 3, weight: 1 }]);
   });
 
   it('reports a missing or bad pool file under KUBELAB_CLUSTERS, with the field', () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_CLUSTER } from '../../db/environments.ts';
+import { ConfigError, type Config } from '../../config/config.ts';
 
 export type MemberConnect = { mode: 'embedded' } | { mode: 'kubeconfig'; kubeconfig: string; context?: string };
 
@@ -102,6 +103,21 @@ export function readPoolConfig(file: string): PoolMemberConfig[] {
     throw new PoolConfigError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return parsePoolConfig(text, path.dirname(file));
+}
+
+/**
+ * The pool the settings describe: the members of the KUBELAB_CLUSTERS file, or the single
+ * cluster as a pool of one. A missing or bad file is a ConfigError naming the variable.
+ * Not part of loadConfig, so the commands that never touch the pool never load YAML.
+ */
+export function poolMembers(config: Pick<Config, 'clustersFile' | 'cluster' | 'maxEnvironments' | 'learnerApiServer'>): PoolMemberConfig[] {
+  if (config.clustersFile === undefined) return singleMemberPool(config.cluster, config.maxEnvironments, config.learnerApiServer);
+  try {
+    return readPoolConfig(config.clustersFile);
+  } catch (err) {
+    if (!(err instanceof PoolConfigError)) throw err;
+    throw new ConfigError([{ variable: 'KUBELAB_CLUSTERS', message: err.message }]);
+  }
 }
 
 /** The single-cluster settings as a pool of one: every environment before pools lives on it. */
