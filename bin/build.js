@@ -2,7 +2,7 @@
 // `npm run build` (run first by `npm start` and `npm test`): compiles the CLI and server
 // into dist/ with esbuild, so a command no longer compiles TypeScript at run time. Each command's modules become their own chunk
 // (server/cli/dispatch.ts imports them on demand), so `kubelab --help` loads no server.
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -27,11 +27,32 @@ const zodEnglishOnly = {
   },
 };
 
-// Run as a script (`npm run build`), it builds unless nothing changed since the last
-// build (`--force` builds anyway). bin/start.js imports buildDist instead, to build and
-// serve in one Node process.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  if (process.argv.includes('--force') || !buildIsFresh()) await buildDist();
+// CommonJS packages inside an ES module bundle still call require() for Node's built-ins
+// and read __dirname; every output file gets these, and the ones that do not use them lose
+// them again after the build (dropUnusedCommonJsGlobals).
+const COMMONJS_GLOBALS = [
+  "import { createRequire as __kubelabCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __kubelabFileURLToPath } from 'node:url';",
+  'const require = __kubelabCreateRequire(import.meta.url);',
+  'const __filename = __kubelabFileURLToPath(import.meta.url);',
+  "const __dirname = __kubelabFileURLToPath(new URL('.', import.meta.url));",
+].join('\n');
+
+/**
+ * A require() made for each of the ~20 chunks a command loads cost ~10 ms of
+ * `kubelab exercises list`; most chunks never name require, __filename or __dirname.
+ * Their banner becomes blank lines, so the source maps' line numbers still hold. A chunk
+ * that merely mentions the words (in a string, say) keeps it: wrong only on the safe side.
+ */
+function dropUnusedCommonJsGlobals(files) {
+  for (const file of files) {
+    const abs = new URL(file, root);
+    const text = readFileSync(abs, 'utf8');
+    if (!text.startsWith(COMMONJS_GLOBALS)) continue;
+    const rest = text.slice(COMMONJS_GLOBALS.length);
+    if (/\b(require|__filename|__dirname)\b/.test(rest)) continue;
+    writeFileSync(abs, '\n'.repeat(COMMONJS_GLOBALS.split('\n').length - 1) + rest);
+  }
 }
 
 /** Compiles everything into dist/ (replacing what was there). */
@@ -55,15 +76,7 @@ export async function buildDist() {
     external: ['better-sqlite3', 'esbuild', 'tsx', 'bufferutil', 'utf-8-validate'],
     // CommonJS packages inside an ES module bundle still call require() for Node's
     // built-ins and read __dirname; give them both.
-    banner: {
-      js: [
-        "import { createRequire as __kubelabCreateRequire } from 'node:module';",
-        "import { fileURLToPath as __kubelabFileURLToPath } from 'node:url';",
-        'const require = __kubelabCreateRequire(import.meta.url);',
-        'const __filename = __kubelabFileURLToPath(import.meta.url);',
-        "const __dirname = __kubelabFileURLToPath(new URL('.', import.meta.url));",
-      ].join('\n'),
-    },
+    banner: { js: COMMONJS_GLOBALS },
     sourcemap: 'linked',
     chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'warning',
@@ -73,6 +86,7 @@ export async function buildDist() {
     define: { KUBELAB_BUILD_ID: JSON.stringify(buildId) },
     plugins: [zodEnglishOnly],
   });
+  dropUnusedCommonJsGlobals(Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js')));
   // The portal's browser bundles too (web/server/prebuilt/), so the compiled `serve` reads
   // them instead of starting esbuild as it starts. Through tsx: one copy of the bundling
   // options, web/server/assets.ts's.
@@ -94,4 +108,11 @@ export async function buildDist() {
   writeFileSync(INPUTS_LIST, `${inputs.sort().join('\n')}\n`);
   // Written last: bin/kubelab.js compares its time with the sources' to spot a stale build.
   writeFileSync(BUILT_STAMP, `${buildId}\n`);
+}
+
+// Run as a script (`npm run build`), it builds unless nothing changed since the last
+// build (`--force` builds anyway). bin/start.js imports buildDist instead, to build and
+// serve in one Node process.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv.includes('--force') || !buildIsFresh()) await buildDist();
 }
