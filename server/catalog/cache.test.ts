@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachedExercises } from './cache.ts';
+import { cachedExercises, fingerprint } from './cache.ts';
 import type { Exercise } from './exercise.ts';
 import { DEFAULT_EXERCISES_DIR, loadCatalog } from './loader.ts';
 
@@ -48,6 +48,16 @@ describe('cachedExercises', () => {
     await cachedExercises(root, cache, validate);
     await cachedExercises(root, { ...cache, codeVersion: 'build-2' }, validate);
     expect(validations).toBe(5);
+  });
+
+  it('sees a same-size rewrite that put the old modification time back (a recent file counts by its bytes too)', () => {
+    const file = path.join(root, 'clusterip-basics', 'instructions.md');
+    writeFileSync(file, '# One\n');
+    const before = fingerprint(root, 'build-1');
+    const { atime, mtime } = statSync(file);
+    writeFileSync(file, '# Two\n');
+    utimesSync(file, atime, mtime);
+    expect(fingerprint(root, 'build-1')).not.toBe(before);
   });
 
   it('never remembers a broken catalog', async () => {

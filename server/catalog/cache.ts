@@ -1,10 +1,12 @@
 // A validated catalog, remembered between commands. Validating every exercise (YAML,
 // schemas, 70-odd mistakes and their manifests) is most of `kubelab exercises list` and a
 // good part of `serve`'s start; the files rarely change between two commands. The cache
-// is keyed on the code (the build id) and on every byte of every file under the root,
-// so an edit, a new file or a new build is always seen; only a sound catalog is kept.
+// is keyed on the code (the build id) and on every file under the root, by its size,
+// times and inode (as git's index does) and, while it may still be written within one
+// timestamp tick, its bytes; so an edit, a new file or a new build is always seen. Only
+// a sound catalog is kept.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Exercise } from './exercise.ts';
 
@@ -36,14 +38,26 @@ export async function cachedExercises(
   return exercises;
 }
 
-/** Hash of the code version and of every file's path and content under the root. */
-export function fingerprint(absRoot: string, codeVersion: string): string {
+/**
+ * A file changed this recently is read too. Writing a file always moves its ctime, but
+ * only to the file system's clock tick (a few ms on ext4): a same-size edit within the
+ * tick of the previous one would leave size and times as they were ("racily clean" in
+ * git's words). Once the file is older than this, its times alone tell.
+ */
+const RACY_WINDOW_MS = 2_000;
+
+/** Hash of the code version and of every file under the root (path, size, times, inode; the bytes of recent ones). */
+export function fingerprint(absRoot: string, codeVersion: string, now: number = Date.now()): string {
   const hash = createHash('sha256').update(`${codeVersion}\0${absRoot}\0`);
   const files = readdirSync(absRoot, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
-  for (const abs of files) hash.update(`${path.relative(absRoot, abs)}\0`).update(readFileSync(abs)).update('\0');
+  for (const abs of files) {
+    const s = statSync(abs);
+    hash.update(`${path.relative(absRoot, abs)}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\0`);
+    if (s.ctimeMs > now - RACY_WINDOW_MS) hash.update(readFileSync(abs)).update('\0');
+  }
   return hash.digest('hex');
 }
 
