@@ -2,7 +2,7 @@
 // apart from exec.ts so an executor that is not client-node's can use it without
 // loading client-node.
 // zod/mini (see zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
-import { z } from './zod-mini.ts';
+import * as z from './zod-mini.ts';
 
 /** The fields of a metav1.Status that say how a command ended. */
 export const execStatusSchema = z.looseObject({

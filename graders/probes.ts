@@ -5,7 +5,7 @@
 // Created on first need, then found again by name and reused by every later grade.
 import { createHash } from 'node:crypto';
 // zod/mini (see zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
-import { z } from './zod-mini.ts';
+import * as z from './zod-mini.ts';
 import { AlreadyExistsError } from './cluster/errors.ts';
 import type { ClusterClient, KubeObject } from './cluster/types.ts';
 import { isPodReady, isTerminating } from './k8s/objects.ts';

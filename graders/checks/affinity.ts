@@ -7,7 +7,7 @@
 // before any request; Pods that differ across one client's answers are no-affinity
 // when sessionAffinity is not ClientIP, short-timeout when a timeout was set.
 // zod/mini (see ../zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
-import { z } from '../zod-mini.ts';
+import * as z from '../zod-mini.ts';
 import type { CauseOf } from '../causes.ts';
 import { endpointView, slicesOf } from './endpoints.ts';
 import { findService } from '../k8s/objects.ts';

@@ -4,7 +4,7 @@
 // tell a missing object from a forbidden one; server/cluster/errors.ts maps what
 // client-node throws onto them.
 // zod/mini (see ../zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
-import { z } from '../zod-mini.ts';
+import * as z from '../zod-mini.ts';
 
 export const statusSchema = z.looseObject({
   kind: z.literal('Status'),

@@ -2,7 +2,7 @@
 // Objects stay loose: the cluster sends far more than we read, and the `resource`
 // check compares against the raw object anyway.
 // zod/mini (see ../zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
-import { z } from '../zod-mini.ts';
+import * as z from '../zod-mini.ts';
 
 const optionalString = () => z.optional(z.string());
 const labels = z._default(z.record(z.string(), z.string()), {});

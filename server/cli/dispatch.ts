@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { CatalogError, formatProblem } from '../catalog/problems.ts';
 // zod/mini (see graders/zod-mini.ts): one-shot commands start faster without classic zod.
-import { z } from '../../graders/zod-mini.ts';
+import * as z from '../../graders/zod-mini.ts';
 import { packagePath } from '../paths/package-root.ts';
 import { ConfigError } from '../config/config.ts';
 import { parseArgs } from './args.ts';

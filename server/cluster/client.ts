@@ -3,7 +3,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 // zod/mini (see graders/zod-mini.ts): `kubelab grade` loads this for kubeconfigs the lean client
 // cannot serve, and the one-shot command starts faster without classic zod.
-import { z } from '../../graders/zod-mini.ts';
+import * as z from '../../graders/zod-mini.ts';
 import { NotFoundError, toKubernetesError } from './errors.ts';
 import { undefinedIfNotFound } from './status-errors.ts';
 import { RawObjectApi } from './raw-api.ts';

@@ -4,7 +4,7 @@
 // client-node's loader (kubeconfig.ts) both start from this document.
 import { parse as parseYaml } from 'yaml';
 // zod/mini (see graders/zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
-import { z } from '../../graders/zod-mini.ts';
+import * as z from '../../graders/zod-mini.ts';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 

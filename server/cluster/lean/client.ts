@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 // zod/mini (see graders/zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
-import { z } from '../../../graders/zod-mini.ts';
+import * as z from '../../../graders/zod-mini.ts';
 import { NotFoundError } from '../../../graders/cluster/errors.ts';
 import { errorForStatus, errorForTransport, undefinedIfNotFound } from '../status-errors.ts';
 import type { ClusterClient, KindInfo, KubeObject, ListQuery, ObjectRef, PatchType, ServerInfo } from '../types.ts';
