@@ -1,6 +1,6 @@
 // One snapshot of a namespace: one LIST per kind, in parallel. Checks read only this,
 // so a grade costs a fixed number of API requests however many checks it has.
-import type { z } from 'zod';
+import type * as z from './zod-mini.ts';
 import type { ClusterClient, KubeObject } from './cluster/types.ts';
 import { EndpointSliceSchema, EventSchema, PodSchema, ServiceSchema, WorkloadSchema } from './k8s/schemas.ts';
 import { PROBE_LABEL } from './probes.ts';
@@ -18,7 +18,7 @@ const KINDS = [
 
 export const OBSERVED_KINDS: readonly string[] = KINDS.map((k) => k.kind);
 
-function parseAll<S extends z.ZodType>(schema: S, kind: string, items: readonly KubeObject[]): z.output<S>[] {
+function parseAll<S extends z.ZodMiniType>(schema: S, kind: string, items: readonly KubeObject[]): z.output<S>[] {
   return items.map((item) => {
     const parsed = schema.safeParse(item);
     if (!parsed.success) {

@@ -4,7 +4,8 @@
 // them up, and small requests/limits because they count in the namespace's quota.
 // Created on first need, then found again by name and reused by every later grade.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+// zod/mini (see zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
+import * as z from './zod-mini.ts';
 import { AlreadyExistsError } from './cluster/errors.ts';
 import type { ClusterClient, KubeObject } from './cluster/types.ts';
 import { isPodReady, isTerminating } from './k8s/objects.ts';
@@ -30,8 +31,8 @@ export interface ProbeOptions {
 
 const NodeSchema = z.looseObject({
   metadata: z.looseObject({ name: z.string() }),
-  spec: z.looseObject({ unschedulable: z.boolean().optional(), taints: z.array(z.looseObject({ effect: z.string() })).optional() }).default({}),
-  status: z.looseObject({ conditions: z.array(z.looseObject({ type: z.string(), status: z.string() })).default([]) }).default({ conditions: [] }),
+  spec: z._default(z.looseObject({ unschedulable: z.optional(z.boolean()), taints: z.optional(z.array(z.looseObject({ effect: z.string() }))) }), {}),
+  status: z._default(z.looseObject({ conditions: z._default(z.array(z.looseObject({ type: z.string(), status: z.string() })), []) }), { conditions: [] }),
 });
 type Node = z.output<typeof NodeSchema>;
 

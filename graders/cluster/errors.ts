@@ -3,14 +3,15 @@
 // text is what a learner or operator needs to see. They belong to the graders, which
 // tell a missing object from a forbidden one; server/cluster/errors.ts maps what
 // client-node throws onto them.
-import { z } from 'zod';
+// zod/mini (see ../zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
+import * as z from '../zod-mini.ts';
 
 export const statusSchema = z.looseObject({
   kind: z.literal('Status'),
-  message: z.string().default(''),
-  reason: z.string().default(''),
-  code: z.number().int().optional(),
-  details: z.looseObject({}).optional(),
+  message: z._default(z.string(), ''),
+  reason: z._default(z.string(), ''),
+  code: z.optional(z.number().check(z.int())),
+  details: z.optional(z.looseObject({})),
 });
 
 export type KubernetesStatus = z.infer<typeof statusSchema>;

@@ -1,147 +1,155 @@
 // The fields of each kind the checks read, parsed once when a snapshot is taken.
 // Objects stay loose: the cluster sends far more than we read, and the `resource`
 // check compares against the raw object anyway.
-import { z } from 'zod';
+// zod/mini (see ../zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
+import * as z from '../zod-mini.ts';
 
-const labels = z.record(z.string(), z.string()).default({});
+const optionalString = () => z.optional(z.string());
+const labels = z._default(z.record(z.string(), z.string()), {});
 const meta = z.looseObject({
   name: z.string(),
-  namespace: z.string().optional(),
-  uid: z.string().optional(),
-  generation: z.number().optional(),
+  namespace: optionalString(),
+  uid: optionalString(),
+  generation: z.optional(z.number()),
   labels,
-  annotations: z.record(z.string(), z.string()).default({}),
-  deletionTimestamp: z.string().optional(),
-  ownerReferences: z.array(z.looseObject({ kind: z.string(), name: z.string(), uid: z.string().optional() })).default([]),
+  annotations: z._default(z.record(z.string(), z.string()), {}),
+  deletionTimestamp: optionalString(),
+  ownerReferences: z._default(z.array(z.looseObject({ kind: z.string(), name: z.string(), uid: optionalString() })), []),
 });
 
-const probe = z.looseObject({}).optional();
+const probe = z.optional(z.looseObject({}));
 const containerSpec = z.looseObject({
   name: z.string(),
-  image: z.string().default(''),
-  ports: z.array(z.looseObject({ name: z.string().optional(), containerPort: z.number(), protocol: z.string().optional() })).default([]),
+  image: z._default(z.string(), ''),
+  ports: z._default(z.array(z.looseObject({ name: optionalString(), containerPort: z.number(), protocol: optionalString() })), []),
   readinessProbe: probe,
 });
 const podSpec = z.looseObject({
-  containers: z.array(containerSpec).default([]),
-  nodeName: z.string().optional(),
+  containers: z._default(z.array(containerSpec), []),
+  nodeName: optionalString(),
 });
 
 const containerStatus = z.looseObject({
   name: z.string(),
-  ready: z.boolean().default(false),
-  restartCount: z.number().default(0),
-  state: z
-    .looseObject({
-      waiting: z.looseObject({ reason: z.string().optional(), message: z.string().optional() }).optional(),
-      running: z.looseObject({}).optional(),
-      terminated: z.looseObject({ reason: z.string().optional(), exitCode: z.number().optional() }).optional(),
-    })
-    .default({}),
+  ready: z._default(z.boolean(), false),
+  restartCount: z._default(z.number(), 0),
+  state: z._default(
+    z.looseObject({
+      waiting: z.optional(z.looseObject({ reason: optionalString(), message: optionalString() })),
+      running: z.optional(z.looseObject({})),
+      terminated: z.optional(z.looseObject({ reason: optionalString(), exitCode: z.optional(z.number()) })),
+    }),
+    {},
+  ),
 });
 
 export const PodSchema = z.looseObject({
   metadata: meta,
-  spec: podSpec.default({ containers: [] }),
-  status: z
-    .looseObject({
-      phase: z.string().optional(),
+  spec: z._default(podSpec, { containers: [] }),
+  status: z._default(
+    z.looseObject({
+      phase: optionalString(),
       /** Set when the kubelet rejects or evicts the Pod (e.g. OutOfpods). */
-      reason: z.string().optional(),
-      message: z.string().optional(),
-      podIP: z.string().optional(),
-      conditions: z.array(z.looseObject({ type: z.string(), status: z.string(), reason: z.string().optional(), message: z.string().optional() })).default([]),
-      containerStatuses: z.array(containerStatus).default([]),
-    })
-    .default({ conditions: [], containerStatuses: [] }),
+      reason: optionalString(),
+      message: optionalString(),
+      podIP: optionalString(),
+      conditions: z._default(z.array(z.looseObject({ type: z.string(), status: z.string(), reason: optionalString(), message: optionalString() })), []),
+      containerStatuses: z._default(z.array(containerStatus), []),
+    }),
+    { conditions: [], containerStatuses: [] },
+  ),
 });
 export type Pod = z.output<typeof PodSchema>;
 
 export const ServiceSchema = z.looseObject({
   metadata: meta,
-  spec: z
-    .looseObject({
-      type: z.string().default('ClusterIP'),
-      clusterIP: z.string().optional(),
-      selector: z.record(z.string(), z.string()).optional(),
-      ports: z
-        .array(
+  spec: z._default(
+    z.looseObject({
+      type: z._default(z.string(), 'ClusterIP'),
+      clusterIP: optionalString(),
+      selector: z.optional(z.record(z.string(), z.string())),
+      ports: z._default(
+        z.array(
           z.looseObject({
-            name: z.string().optional(),
+            name: optionalString(),
             port: z.number(),
-            targetPort: z.union([z.number(), z.string()]).optional(),
-            protocol: z.string().default('TCP'),
+            targetPort: z.optional(z.union([z.number(), z.string()])),
+            protocol: z._default(z.string(), 'TCP'),
           }),
-        )
-        .default([]),
-      sessionAffinity: z.string().default('None'),
-      internalTrafficPolicy: z.string().default('Cluster'),
-      publishNotReadyAddresses: z.boolean().optional(),
-    })
-    .default({ type: 'ClusterIP', ports: [], sessionAffinity: 'None', internalTrafficPolicy: 'Cluster' }),
+        ),
+        [],
+      ),
+      sessionAffinity: z._default(z.string(), 'None'),
+      internalTrafficPolicy: z._default(z.string(), 'Cluster'),
+      publishNotReadyAddresses: z.optional(z.boolean()),
+    }),
+    { type: 'ClusterIP', ports: [], sessionAffinity: 'None', internalTrafficPolicy: 'Cluster' },
+  ),
 });
 export type Service = z.output<typeof ServiceSchema>;
 
 export const EndpointSliceSchema = z.looseObject({
   metadata: meta,
-  addressType: z.string().default('IPv4'),
-  endpoints: z
-    .array(
-      z.looseObject({
-        addresses: z.array(z.string()).default([]),
-        conditions: z.looseObject({ ready: z.boolean().optional(), serving: z.boolean().optional() }).default({}),
-        nodeName: z.string().optional(),
-        targetRef: z.looseObject({ kind: z.string().optional(), name: z.string().optional() }).optional(),
-      }),
-    )
-    .nullish()
-    .transform((e) => e ?? []),
-  ports: z
-    .array(z.looseObject({ name: z.string().nullish(), port: z.number().nullish(), protocol: z.string().optional() }))
-    .nullish()
-    .transform((p) => p ?? []),
+  addressType: z._default(z.string(), 'IPv4'),
+  endpoints: z.pipe(
+    z.nullish(
+      z.array(
+        z.looseObject({
+          addresses: z._default(z.array(z.string()), []),
+          conditions: z._default(z.looseObject({ ready: z.optional(z.boolean()), serving: z.optional(z.boolean()) }), {}),
+          nodeName: optionalString(),
+          targetRef: z.optional(z.looseObject({ kind: optionalString(), name: optionalString() })),
+        }),
+      ),
+    ),
+    z.transform((e) => e ?? []),
+  ),
+  ports: z.pipe(
+    z.nullish(z.array(z.looseObject({ name: z.nullish(z.string()), port: z.nullish(z.number()), protocol: optionalString() }))),
+    z.transform((p) => p ?? []),
+  ),
 });
 export type EndpointSlice = z.output<typeof EndpointSliceSchema>;
 
 const selector = z.looseObject({
-  matchLabels: z.record(z.string(), z.string()).optional(),
-  matchExpressions: z
-    .array(z.looseObject({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() }))
-    .optional(),
+  matchLabels: z.optional(z.record(z.string(), z.string())),
+  matchExpressions: z.optional(z.array(z.looseObject({ key: z.string(), operator: z.string(), values: z.optional(z.array(z.string())) }))),
 });
 export type LabelSelector = z.output<typeof selector>;
 
-const template = z.looseObject({ metadata: z.looseObject({ labels }).default({ labels: {} }), spec: podSpec.default({ containers: [] }) });
+const template = z.looseObject({ metadata: z._default(z.looseObject({ labels }), { labels: {} }), spec: z._default(podSpec, { containers: [] }) });
 
 export const WorkloadSchema = z.looseObject({
   metadata: meta,
-  spec: z
-    .looseObject({
-      replicas: z.number().default(1),
-      selector: selector.default({}),
-      template: template.default({ metadata: { labels: {} }, spec: { containers: [] } }),
-      serviceName: z.string().optional(),
-    })
-    .default({ replicas: 1, selector: {}, template: { metadata: { labels: {} }, spec: { containers: [] } } }),
-  status: z
-    .looseObject({
-      observedGeneration: z.number().optional(),
-      replicas: z.number().default(0),
-      readyReplicas: z.number().default(0),
-      updatedReplicas: z.number().default(0),
-      availableReplicas: z.number().default(0),
-    })
-    .default({ replicas: 0, readyReplicas: 0, updatedReplicas: 0, availableReplicas: 0 }),
+  spec: z._default(
+    z.looseObject({
+      replicas: z._default(z.number(), 1),
+      selector: z._default(selector, {}),
+      template: z._default(template, { metadata: { labels: {} }, spec: { containers: [] } }),
+      serviceName: optionalString(),
+    }),
+    { replicas: 1, selector: {}, template: { metadata: { labels: {} }, spec: { containers: [] } } },
+  ),
+  status: z._default(
+    z.looseObject({
+      observedGeneration: z.optional(z.number()),
+      replicas: z._default(z.number(), 0),
+      readyReplicas: z._default(z.number(), 0),
+      updatedReplicas: z._default(z.number(), 0),
+      availableReplicas: z._default(z.number(), 0),
+    }),
+    { replicas: 0, readyReplicas: 0, updatedReplicas: 0, availableReplicas: 0 },
+  ),
 });
 export type Workload = z.output<typeof WorkloadSchema>;
 
 export const EventSchema = z.looseObject({
   metadata: meta,
-  type: z.string().optional(),
-  reason: z.string().optional(),
-  message: z.string().optional(),
+  type: optionalString(),
+  reason: optionalString(),
+  message: optionalString(),
   /** How often the source saw it (client-go's correlator folds repeats into one Event). */
-  count: z.number().int().optional(),
-  involvedObject: z.looseObject({ kind: z.string().optional(), name: z.string().optional() }).default({}),
+  count: z.optional(z.number().check(z.int())),
+  involvedObject: z._default(z.looseObject({ kind: optionalString(), name: optionalString() }), {}),
 });
 export type KubeEvent = z.output<typeof EventSchema>;

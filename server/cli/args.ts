@@ -2,7 +2,7 @@
 // accepted shape is listed once, so an unknown command cannot slip through. zod/mini,
 // not the full API: every command pays for this parse, and `kubelab exercises list`
 // must start in a blink (the full API costs ~40 ms to load; mini a few).
-import * as z from 'zod/mini';
+import * as z from '../../graders/zod-mini.ts';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../api-keys/scopes.ts';
 import { asksForHelp } from './help.ts';
 

@@ -1,7 +1,9 @@
 // ClusterClient over client-node: discovery, auth and TLS come from the KubeConfig;
 // RawObjectApi moves plain JSON; every failure becomes a named KubernetesError.
 import { KubeConfig } from '@kubernetes/client-node';
-import { z } from 'zod';
+// zod/mini (see graders/zod-mini.ts): `kubelab grade` loads this for kubeconfigs the lean client
+// cannot serve, and the one-shot command starts faster without classic zod.
+import * as z from '../../graders/zod-mini.ts';
 import { NotFoundError, toKubernetesError } from './errors.ts';
 import { undefinedIfNotFound } from './status-errors.ts';
 import { RawObjectApi } from './raw-api.ts';
@@ -13,9 +15,9 @@ const patchContentTypes: Record<PatchType, string> = {
   json: 'application/json-patch+json',
 };
 
-const listSchema = z.object({ items: z.array(z.looseObject({})).default([]) });
+const listSchema = z.object({ items: z._default(z.array(z.looseObject({})), []) });
 const tokenSchema = z.object({
-  status: z.object({ token: z.string().min(1), expirationTimestamp: z.string() }),
+  status: z.object({ token: z.string().check(z.minLength(1)), expirationTimestamp: z.string() }),
 });
 
 function describe(ref: { kind: string; name?: string; namespace?: string }): string {

@@ -4,7 +4,7 @@
 // leaves the pool file (YAML) to the commands that need the pool: see poolMembers in
 // server/cluster/pool/config.ts.
 import path from 'node:path';
-import * as z from 'zod/mini';
+import * as z from '../../graders/zod-mini.ts';
 import { packagePath } from '../paths/package-root.ts';
 import { parseDuration } from './duration.ts';
 import { CONFIG_VARIABLES, type ConfigVariable } from './variables.ts';

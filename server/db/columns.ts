@@ -6,8 +6,8 @@ export const id = z.number().int().positive();
 /** Epoch milliseconds, UTC. */
 export const timestamp = z.number().int().nonnegative();
 
-/** A TEXT column holding JSON; parsed into `schema` on the way out. */
-export function jsonText<T extends z.ZodType>(schema: T) {
+/** A TEXT column holding JSON; parsed into `schema` on the way out (a classic or a zod/mini schema). */
+export function jsonText<T extends z.core.$ZodType>(schema: T) {
   return z.string().transform((text, ctx): z.output<T> => {
     let value: unknown;
     try {
@@ -16,7 +16,7 @@ export function jsonText<T extends z.ZodType>(schema: T) {
       ctx.addIssue({ code: 'custom', message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` });
       return z.NEVER;
     }
-    const parsed = schema.safeParse(value);
+    const parsed = z.safeParse(schema, value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
       return z.NEVER;
