@@ -49,16 +49,23 @@ const RACY_WINDOW_MS = 2_000;
 /** Hash of the code version and of every file under the root (path, size, times, inode; the bytes of recent ones). */
 export function fingerprint(absRoot: string, codeVersion: string, now: number = Date.now()): string {
   const hash = createHash('sha256').update(`${codeVersion}\0${absRoot}\0`);
-  const files = readdirSync(absRoot, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
-  for (const abs of files) {
+  for (const rel of filesUnder(absRoot, '', []).sort()) {
+    const abs = `${absRoot}/${rel}`;
     const s = statSync(abs);
-    hash.update(`${path.relative(absRoot, abs)}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\0`);
+    hash.update(`${rel}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\0`);
     if (s.ctimeMs > now - RACY_WINDOW_MS) hash.update(readFileSync(abs)).update('\0');
   }
   return hash.digest('hex');
+}
+
+/** Every file's path under `dir`, relative and '/'-separated. Plain strings: path.join per file and Node's recursive readdir made this twice as slow. */
+function filesUnder(dir: string, rel: string, out: string[]): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    if (entry.isDirectory()) filesUnder(`${dir}/${entry.name}`, relPath, out);
+    else if (entry.isFile()) out.push(relPath);
+  }
+  return out;
 }
 
 function readCacheFile(file: string): CacheFile | undefined {
