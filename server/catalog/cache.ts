@@ -5,7 +5,6 @@
 // times and inode (as git's index does) and, while it may still be written within one
 // timestamp tick, its bytes; so an edit, a new file or a new build is always seen. Only
 // a sound catalog is kept.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Exercise } from './exercise.ts';
@@ -28,9 +27,10 @@ export async function cachedExercises(
   cache: CatalogCache,
   validate: (absRoot: string) => Promise<Exercise[]>,
 ): Promise<Exercise[]> {
-  const key = fingerprint(absRoot, cache.codeVersion);
-  // One file per catalog root, so two catalogs used in turn do not evict each other.
-  const file = path.join(cache.dir, `catalog-${createHash('sha256').update(absRoot).digest('hex').slice(0, 16)}.json`);
+  const key = await fingerprint(absRoot, cache.codeVersion);
+  // One file per catalog root, so two catalogs used in turn do not evict each other (the
+  // key names the root too, so two roots sharing a file name only take turns).
+  const file = path.join(cache.dir, `catalog-${fnv1a(absRoot)}.json`);
   const remembered = readCacheFile(file);
   if (remembered?.key === key) return remembered.exercises;
   const exercises = await validate(absRoot);
@@ -46,16 +46,30 @@ export async function cachedExercises(
  */
 const RACY_WINDOW_MS = 2_000;
 
-/** Hash of the code version and of every file under the root (path, size, times, inode; the bytes of recent ones). */
-export function fingerprint(absRoot: string, codeVersion: string, now: number = Date.now()): string {
-  const hash = createHash('sha256').update(`${codeVersion}\0${absRoot}\0`);
+/**
+ * The code version and every file under the root: path, size, times and inode, and a
+ * digest of the bytes of recent ones. Kept as text, not hashed: comparing 20-odd KB is
+ * cheaper than loading a hash function, which only recent files need.
+ */
+export async function fingerprint(absRoot: string, codeVersion: string, now: number = Date.now()): Promise<string> {
+  let key = `${codeVersion}\n${absRoot}\n`;
   for (const rel of filesUnder(absRoot, '', []).sort()) {
     const abs = `${absRoot}/${rel}`;
     const s = statSync(abs);
-    hash.update(`${rel}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\0`);
-    if (s.ctimeMs > now - RACY_WINDOW_MS) hash.update(readFileSync(abs)).update('\0');
+    key += `${rel}\t${s.size}\t${s.mtimeMs}\t${s.ctimeMs}\t${s.ino}\n`;
+    if (s.ctimeMs > now - RACY_WINDOW_MS) {
+      const { createHash } = await import('node:crypto');
+      key += `\t${createHash('sha256').update(readFileSync(abs)).digest('hex')}\n`;
+    }
   }
-  return hash.digest('hex');
+  return key;
+}
+
+/** FNV-1a (32 bits) of a string's UTF-16 code units, as hex: a short stable file name, not a security measure. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Every file's path under `dir`, relative and '/'-separated. Plain strings: path.join per file and Node's recursive readdir made this twice as slow. */
