@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { EXTRA_CA_CERTS, shellTimed } from './shell-time.ts';
 import { formatRows, median, ms } from './stats.ts';
 
 const RUNS = 7;
@@ -37,16 +38,9 @@ function timeToLine(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, comma
   });
 }
 
-/**
- * ms from start to exit, timed by a shell around the command as a user's `time` would:
- * spawning from this (large) benchmark process costs tens of ms of its own, which a
- * clock in the parent would add to the command.
- */
-async function timeToExit(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const timed = 's=$EPOCHREALTIME; node "$@" > /dev/null || exit 1; e=$EPOCHREALTIME; echo "$s $e"';
-  const { stdout } = await execa('bash', ['-c', timed, 'timed', BIN, ...args], { env });
-  const [start, end] = stdout.trim().split(' ').map(Number);
-  return (end! - start!) * 1000;
+/** ms from start to exit of `node bin/kubelab.js ARGS`, timed by a shell around it (bench/shell-time.ts). */
+function timeToExit(args: string[], env: NodeJS.ProcessEnv, unset?: readonly string[]): Promise<number> {
+  return shellTimed(['node', BIN, ...args], { env, ...(unset ? { unset } : {}) });
 }
 
 async function medianOf(run: () => Promise<number>): Promise<number> {
@@ -83,12 +77,25 @@ export async function benchStartup(): Promise<string> {
       }],
     ];
     const rows: string[][] = [];
+    const nodeAlone = await medianOf(() => shellTimed(['node', '-e', '0']));
+    rows.push(['node -e 0 (Node alone)', ms(nodeAlone), '', '']);
     for (const [name, run] of cases) {
       const built = await medianOf(() => run({ KUBELAB_FROM_SOURCE: '0' }));
       const source = await medianOf(() => run({ KUBELAB_FROM_SOURCE: '1' }));
       rows.push([name, ms(built), ms(source), `${(source / built).toFixed(1)}×`]);
     }
-    return `whole process, median of ${RUNS}, ms\n${formatRows(['command', 'compiled (dist/)', 'sources (tsx)', 'speed-up'], rows)}`;
+    const out = [`whole process, median of ${RUNS}, ms`, formatRows(['command', 'compiled (dist/)', 'sources (tsx)', 'speed-up'], rows)];
+    if (EXTRA_CA_CERTS) {
+      // The same short commands without the variable, as on a machine that does not set it.
+      const unset = [
+        ['node -e 0 (Node alone)', await medianOf(() => shellTimed(['node', '-e', '0'], { unset: EXTRA_CA_CERTS }))],
+        ['kubelab --help', await medianOf(() => timeToExit(['--help'], { KUBELAB_FROM_SOURCE: '0' }, EXTRA_CA_CERTS))],
+        ['kubelab exercises list', await medianOf(() => timeToExit(['exercises', 'list'], { KUBELAB_FROM_SOURCE: '0' }, EXTRA_CA_CERTS))],
+      ] as const;
+      out.push('', `NODE_EXTRA_CA_CERTS is set here (Node reads it as every process starts); compiled, with it unset, median of ${RUNS}, ms`);
+      out.push(formatRows(['command', 'compiled (dist/)'], unset.map(([name, value]) => [name, ms(value)])));
+    }
+    return out.join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
