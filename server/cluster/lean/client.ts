@@ -9,7 +9,7 @@ import * as z from '../../../graders/zod-mini.ts';
 import { NotFoundError } from '../../../graders/cluster/errors.ts';
 import { errorForStatus, errorForTransport, undefinedIfNotFound } from '../status-errors.ts';
 import type { ClusterClient, KindInfo, KubeObject, ListQuery, ObjectRef, PatchType, ServerInfo } from '../types.ts';
-import { apiUrl, authHeaders, tlsOptions, type LeanConnection } from './connection.ts';
+import { agentFor, apiUrl, authHeaders, type LeanConnection } from './connection.ts';
 
 const PATCH_TYPES: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
@@ -44,8 +44,7 @@ export class LeanClusterClient implements ClusterClient {
 
   constructor(connection: LeanConnection) {
     this.#connection = connection;
-    const secure = connection.server.protocol === 'https:';
-    this.#agent = secure ? new https.Agent({ keepAlive: true, ...tlsOptions(connection) }) : new http.Agent({ keepAlive: true });
+    this.#agent = agentFor(connection);
     this.server = {
       url: connection.server.toString().replace(/\/$/, ''),
       ...(connection.ca ? { caData: connection.ca.toString('base64') } : {}),

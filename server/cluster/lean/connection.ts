@@ -4,6 +4,8 @@
 // undefined, and the caller loads client-node, which understands them all.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import http from 'node:http';
+import https from 'node:https';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { KubeconfigDocument } from '../kubeconfig-schema.ts';
 
@@ -59,6 +61,22 @@ export function tlsOptions(c: LeanConnection): { secureContext: SecureContext; s
     contexts.set(c, secureContext);
   }
   return { secureContext, ...(c.servername ? { servername: c.servername } : {}), rejectUnauthorized: c.rejectUnauthorized };
+}
+
+const agents = new WeakMap<LeanConnection, http.Agent>();
+
+/**
+ * The one kept-alive agent of a connection, for API requests and exec upgrades alike:
+ * it remembers the server's TLS session, so every socket after the first resumes it
+ * instead of doing the full handshake (certificate, key exchange) again.
+ */
+export function agentFor(c: LeanConnection): http.Agent {
+  let agent = agents.get(c);
+  if (agent === undefined) {
+    agent = c.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...tlsOptions(c) }) : new http.Agent({ keepAlive: true });
+    agents.set(c, agent);
+  }
+  return agent;
 }
 
 /** The URL of an API path on this server (a path prefix in the server URL is kept). */

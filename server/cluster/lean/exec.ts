@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import type { GradeCost } from '../../../graders/counting.ts';
 import { runExec, type Executor } from '../../../graders/exec-run.ts';
 import { execStatusSchema } from '../../../graders/exec-status.ts';
-import { apiUrl, authHeaders, tlsOptions, type LeanConnection } from './connection.ts';
+import { agentFor, apiUrl, authHeaders, type LeanConnection } from './connection.ts';
 
 const SUBPROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 const STDOUT = 1;
@@ -22,7 +22,7 @@ export function leanExecutor(connection: LeanConnection, cost?: GradeCost): Exec
       for (const arg of argv) url.searchParams.append('command', arg);
       url.searchParams.set('stdout', 'true');
       url.searchParams.set('stderr', 'true');
-      const socket = new WebSocket(url, SUBPROTOCOLS, { headers: authHeaders(connection), ...tlsOptions(connection) });
+      const socket = new WebSocket(url, SUBPROTOCOLS, { headers: authHeaders(connection), agent: agentFor(connection) });
       run.attach({ close: () => socket.terminate() });
       socket.on('message', (data: Buffer, isBinary: boolean) => {
         if (!isBinary || data.length === 0) return;
