@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachedExercises, fingerprint } from './cache.ts';
+import { cachedExercises } from './cache.ts';
 import type { Exercise } from './exercise.ts';
 import { DEFAULT_EXERCISES_DIR, loadCatalog } from './loader.ts';
 
@@ -50,14 +50,32 @@ describe('cachedExercises', () => {
     expect(validations).toBe(5);
   });
 
-  it('sees a same-size rewrite that put the old modification time back (a recent file counts by its bytes too)', async () => {
+  it('sees a same-size rewrite that put the old times back (a file changed in the last 2 s is judged by its bytes)', async () => {
+    const cache = { dir: cacheDir, codeVersion: 'build-1' };
     const file = path.join(root, 'clusterip-basics', 'instructions.md');
     writeFileSync(file, '# One\n');
-    const before = await fingerprint(root, 'build-1');
+    await cachedExercises(root, cache, validate);
     const { atime, mtime } = statSync(file);
     writeFileSync(file, '# Two\n');
     utimesSync(file, atime, mtime);
-    expect(await fingerprint(root, 'build-1')).not.toBe(before);
+    expect((await cachedExercises(root, cache, validate))[0]!.instructions).toBe('# Two\n');
+    expect(validations).toBe(2);
+  });
+
+  it('takes the same bytes under new times and inodes (a copied catalog) from the cache, then knows them by their times', async () => {
+    // A clock 10 s ahead: every file is settled, so times alone may answer.
+    const cache = { dir: cacheDir, codeVersion: 'build-1', now: () => Date.now() + 10_000 };
+    await cachedExercises(root, cache, validate);
+    const statKeyIn = () => (JSON.parse(readFileSync(path.join(cacheDir, readdirSync(cacheDir)[0]!), 'utf8')) as { statKey: string }).statKey;
+    const before = statKeyIn();
+    expect(before).not.toBe('');
+    const copy = path.join(scratch, 'copy');
+    cpSync(root, copy, { recursive: true });
+    rmSync(root, { recursive: true });
+    cpSync(copy, root, { recursive: true });
+    await cachedExercises(root, cache, validate);
+    expect(validations).toBe(1);
+    expect(statKeyIn()).not.toBe(before);
   });
 
   it('never remembers a broken catalog', async () => {

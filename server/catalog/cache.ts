@@ -1,10 +1,13 @@
 // A validated catalog, remembered between commands. Validating every exercise (YAML,
 // schemas, 70-odd mistakes and their manifests) is most of `kubelab exercises list` and a
-// good part of `serve`'s start; the files rarely change between two commands. The cache
-// is keyed on the code (the build id) and on every file under the root, by its size,
-// times and inode (as git's index does) and, while it may still be written within one
-// timestamp tick, its bytes; so an edit, a new file or a new build is always seen. Only
-// a sound catalog is kept.
+// good part of `serve`'s start; the files rarely change between two commands.
+//
+// The cache is keyed on the code (the build id) and on the files under the root, two
+// ways. First by each file's path, size, times and inode, as git's index does: a stat per
+// file, no reading. When that differs, or when a file changed too recently for its times
+// to tell, by every file's bytes: so a copy of the same catalog (a Docker layer, a fresh
+// checkout: new inodes and times) still uses the cache, and an edit, a new file or a new
+// build is always seen. Only a sound catalog is kept.
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Exercise } from './exercise.ts';
@@ -14,10 +17,14 @@ export interface CatalogCache {
   readonly dir: string;
   /** Identifies the code that validated: a catalog validated by other code is not reused. */
   readonly codeVersion: string;
+  /** The clock, for the recent-change window (tests move it). */
+  readonly now?: () => number;
 }
 
 interface CacheFile {
-  key: string;
+  /** statKey's value when the files last matched; '' when they were too recent to tell. */
+  statKey: string;
+  contentKey: string;
   exercises: Exercise[];
 }
 
@@ -27,49 +34,54 @@ export async function cachedExercises(
   cache: CatalogCache,
   validate: (absRoot: string) => Promise<Exercise[]>,
 ): Promise<Exercise[]> {
-  const key = await fingerprint(absRoot, cache.codeVersion);
+  const files = filesUnder(absRoot, '', []).sort();
+  const stat = statKey(absRoot, files, cache.codeVersion, (cache.now ?? Date.now)());
   // One file per catalog root, so two catalogs used in turn do not evict each other (the
-  // key names the root too, so two roots sharing a file name only take turns).
+  // keys name the root too, so two roots sharing a file name only take turns).
   const file = path.join(cache.dir, `catalog-${fnv1a(absRoot)}.json`);
   const remembered = readCacheFile(file);
-  if (remembered?.key === key) return remembered.exercises;
+  if (remembered !== undefined && stat.settled && remembered.statKey === stat.key) return remembered.exercises;
+  const contentKey = await contentKeyOf(absRoot, files, cache.codeVersion);
+  const statKeyToKeep = stat.settled ? stat.key : '';
+  if (remembered?.contentKey === contentKey) {
+    // Same bytes under new times or inodes: remember them, so the next command only stats.
+    if (remembered.statKey !== statKeyToKeep) writeCacheFile(file, { ...remembered, statKey: statKeyToKeep });
+    return remembered.exercises;
+  }
   const exercises = await validate(absRoot);
-  writeCacheFile(file, { key, exercises });
+  writeCacheFile(file, { statKey: statKeyToKeep, contentKey, exercises });
   return exercises;
 }
 
 /**
- * A file changed this recently is read too. Writing a file always moves its ctime, but
- * only to the file system's clock tick (a few ms on ext4): a same-size edit within the
- * tick of the previous one would leave size and times as they were ("racily clean" in
- * git's words). Once the file is older than this, its times alone tell.
+ * Writing a file always moves its ctime, but only to the file system's clock tick (a few
+ * ms on ext4): a same-size edit within the tick of the previous one would leave size and
+ * times as they were ("racily clean" in git's words). A file changed this recently is
+ * judged by its bytes.
  */
 const RACY_WINDOW_MS = 2_000;
 
 /**
- * The code version and every file under the root: path, size, times and inode, and a
- * digest of the bytes of recent ones. Kept as text, not hashed: comparing 20-odd KB is
- * cheaper than loading a hash function, which only recent files need.
+ * The code version and every file's path, size, times and inode, kept as text (comparing
+ * 20-odd KB is cheaper than loading a hash function). Not settled while a file is recent.
  */
-export async function fingerprint(absRoot: string, codeVersion: string, now: number = Date.now()): Promise<string> {
+function statKey(absRoot: string, files: readonly string[], codeVersion: string, now: number): { key: string; settled: boolean } {
   let key = `${codeVersion}\n${absRoot}\n`;
-  for (const rel of filesUnder(absRoot, '', []).sort()) {
-    const abs = `${absRoot}/${rel}`;
-    const s = statSync(abs);
+  let settled = true;
+  for (const rel of files) {
+    const s = statSync(`${absRoot}/${rel}`);
     key += `${rel}\t${s.size}\t${s.mtimeMs}\t${s.ctimeMs}\t${s.ino}\n`;
-    if (s.ctimeMs > now - RACY_WINDOW_MS) {
-      const { createHash } = await import('node:crypto');
-      key += `\t${createHash('sha256').update(readFileSync(abs)).digest('hex')}\n`;
-    }
+    if (s.ctimeMs > now - RACY_WINDOW_MS) settled = false;
   }
-  return key;
+  return { key, settled };
 }
 
-/** FNV-1a (32 bits) of a string's UTF-16 code units, as hex: a short stable file name, not a security measure. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0).toString(16).padStart(8, '0');
+/** sha256 of the code version and of every file's path and bytes. */
+async function contentKeyOf(absRoot: string, files: readonly string[], codeVersion: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const hash = createHash('sha256').update(`${codeVersion}\0${absRoot}\0`);
+  for (const rel of files) hash.update(`${rel}\0`).update(readFileSync(`${absRoot}/${rel}`)).update('\0');
+  return hash.digest('hex');
 }
 
 /** Every file's path under `dir`, relative and '/'-separated. Plain strings: path.join per file and Node's recursive readdir made this twice as slow. */
@@ -82,13 +94,20 @@ function filesUnder(dir: string, rel: string, out: string[]): string[] {
   return out;
 }
 
+/** FNV-1a (32 bits) of a string's UTF-16 code units, as hex: a short stable file name, not a security measure. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
 function readCacheFile(file: string): CacheFile | undefined {
   try {
     const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
     // Our own file, but a torn or hand-edited one is simply ignored.
     if (typeof data !== 'object' || data === null) return undefined;
-    const { key, exercises } = data as Partial<CacheFile>;
-    return typeof key === 'string' && Array.isArray(exercises) ? { key, exercises } : undefined;
+    const { statKey: stat, contentKey, exercises } = data as Partial<CacheFile>;
+    return typeof stat === 'string' && typeof contentKey === 'string' && Array.isArray(exercises) ? { statKey: stat, contentKey, exercises } : undefined;
   } catch {
     return undefined;
   }
