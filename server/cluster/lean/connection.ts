@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import type { KubeconfigDocument } from '../kubeconfig-schema.ts';
 
 export interface LeanConnection {
@@ -48,32 +48,27 @@ export function leanConnection(doc: KubeconfigDocument, baseDir: string): LeanCo
   };
 }
 
-// One TLS context per connection: given only the PEMs, node:tls builds a context (parsing
-// the CA, the certificate and the key) for every socket, ~3 ms each, and a grade opens
-// a dozen sockets (exec streams cannot share one).
-const contexts = new WeakMap<LeanConnection, SecureContext>();
-
-/** TLS options for node:https and ws. */
-export function tlsOptions(c: LeanConnection): { secureContext: SecureContext; servername?: string; rejectUnauthorized: boolean } {
-  let secureContext = contexts.get(c);
-  if (secureContext === undefined) {
-    secureContext = createSecureContext({ ...(c.ca ? { ca: c.ca } : {}), ...(c.cert ? { cert: c.cert } : {}), ...(c.key ? { key: c.key } : {}) });
-    contexts.set(c, secureContext);
-  }
-  return { secureContext, ...(c.servername ? { servername: c.servername } : {}), rejectUnauthorized: c.rejectUnauthorized };
-}
-
 const agents = new WeakMap<LeanConnection, http.Agent>();
 
 /**
- * The one kept-alive agent of a connection, for API requests and exec upgrades alike:
- * it remembers the server's TLS session, so every socket after the first resumes it
- * instead of doing the full handshake (certificate, key exchange) again.
+ * The one kept-alive agent of a connection, for API requests and exec upgrades alike.
+ * It holds one TLS context (given only the PEMs, node:tls would parse the CA, the
+ * certificate and the key again for every socket, and a grade opens a dozen: exec
+ * streams cannot share one), and it remembers the server's TLS session, so every
+ * socket after the first resumes it instead of doing the full handshake again.
  */
 export function agentFor(c: LeanConnection): http.Agent {
   let agent = agents.get(c);
   if (agent === undefined) {
-    agent = c.server.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...tlsOptions(c) }) : new http.Agent({ keepAlive: true });
+    agent =
+      c.server.protocol === 'https:'
+        ? new https.Agent({
+            keepAlive: true,
+            secureContext: createSecureContext({ ...(c.ca ? { ca: c.ca } : {}), ...(c.cert ? { cert: c.cert } : {}), ...(c.key ? { key: c.key } : {}) }),
+            ...(c.servername ? { servername: c.servername } : {}),
+            rejectUnauthorized: c.rejectUnauthorized,
+          })
+        : new http.Agent({ keepAlive: true });
     agents.set(c, agent);
   }
   return agent;
