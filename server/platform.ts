@@ -27,6 +27,8 @@ export interface PlatformDeps {
   readonly config: Config;
   readonly db: Db;
   readonly catalog: Catalog;
+  /** The pool's members when the caller has read them already (serve checks the pool file before binding); default poolMembers(config). */
+  readonly members?: readonly PoolMemberConfig[];
   readonly now?: () => number;
   /** Options for the embedded cluster (seed, port...), ignored for a kubeconfig cluster. */
   readonly embedded?: EmbeddedOptions;
@@ -70,7 +72,7 @@ export async function startPlatform(deps: PlatformDeps): Promise<Platform> {
   const { config, db, catalog } = deps;
   const now = deps.now ?? Date.now;
   const onError = deps.onError ?? ((message: string) => process.stderr.write(`${message}\n`));
-  const memberConfigs: readonly PoolMemberConfig[] = poolMembers(config);
+  const memberConfigs: readonly PoolMemberConfig[] = deps.members ?? poolMembers(config);
   for (const id of Object.keys(config.warmEnvironments)) {
     if (!catalog.byId(id)) throw new Error(`KUBELAB_WARM_ENVIRONMENTS: no exercise with id "${id}"`);
   }

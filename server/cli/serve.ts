@@ -8,6 +8,7 @@
 import type { Catalog } from '../catalog/loader.ts';
 import { loadConfig, type Config } from '../config/config.ts';
 import type { Platform } from '../platform.ts';
+import type { PoolMemberConfig } from '../cluster/pool/config.ts';
 import { listenEarly, type EarlyServer } from '../http/early/early-server.ts';
 import { infoLine } from '../http/early/log-line.ts';
 import { DataDirBusyError, lockDataDir, type DataDirLock } from './data-dir-lock.ts';
@@ -24,8 +25,9 @@ export interface ServeOptions {
 
 export async function serve(io: Io, options: ServeOptions = {}): Promise<number> {
   const config = loadConfig(io.env, { cwd: io.cwd });
-  // A bad pool file is a configuration error like a bad variable: told before anything is bound or locked.
-  if (config.clustersFile !== undefined) (await import('../cluster/pool/config.ts')).poolMembers(config);
+  // A bad pool file is a configuration error like a bad variable: told before anything is
+  // bound or locked. Read once, here; the platform takes the members from us.
+  const members = config.clustersFile === undefined ? undefined : (await import('../cluster/pool/config.ts')).poolMembers(config);
   // Nothing that changes state runs before these two: the data directory is ours alone,
   // and the port is bound. A second server must leave the first one's world untouched.
   const lock = takeDataDir(config.dataDir);
@@ -40,7 +42,7 @@ export async function serve(io: Io, options: ServeOptions = {}): Promise<number>
   const line = infoLine(config.logLevel, `kubelab listening on ${urlOf(config.host, early.port)}`);
   if (line !== undefined) process.stdout.write(line);
   try {
-    return await serveLocked(config, early, options);
+    return await serveLocked(config, members, early, options);
   } finally {
     lock.release();
   }
@@ -60,10 +62,10 @@ function takeDataDir(dataDir: string): DataDirLock {
   }
 }
 
-async function serveLocked(config: Config, early: EarlyServer, options: ServeOptions): Promise<number> {
+async function serveLocked(config: Config, members: readonly PoolMemberConfig[] | undefined, early: EarlyServer, options: ServeOptions): Promise<number> {
   let started: Awaited<ReturnType<typeof startApp>>;
   try {
-    started = await startApp(config, early);
+    started = await startApp(config, members, early);
   } catch (error) {
     // Held requests get a 503 and the port is let go: the process is about to exit.
     early.fail();
@@ -97,7 +99,7 @@ async function serveLocked(config: Config, early: EarlyServer, options: ServeOpt
 }
 
 /** Catalog, database, cluster and app: the heavy part, loaded only now. */
-async function startApp(config: Config, early: EarlyServer) {
+async function startApp(config: Config, members: readonly PoolMemberConfig[] | undefined, early: EarlyServer) {
   const [{ loadCatalog }, { databaseFile, embeddedStateFile, openDatabase }, { prepareDatabase }] = await Promise.all([
     import('../catalog/loader.ts'),
     import('../db/database.ts'),
@@ -118,6 +120,7 @@ async function startApp(config: Config, early: EarlyServer) {
       config,
       db,
       catalog,
+      ...(members ? { members } : {}),
       // The embedded cluster keeps its state beside the database: a restart brings back
       // every learner's namespace, and the kubeconfigs they downloaded keep working.
       // Each embedded pool member has its own state file.
