@@ -146,25 +146,16 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
     const kubeconfig = path.join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, platform.cluster.kubeconfig, { mode: 0o600 });
     const target = crowd[0]!;
+    // Whole processes timed by a shell around them (bench/shell-time.ts), as below.
     const scriptTimes: number[] = [];
-    for (let i = 0; i < scriptRuns; i++) {
-      const start = performance.now();
-      const r = await execa('bash', ['-c', VERIFY_SH, 'verify', target.namespace, kubeconfig, path.join(dir, 'cache')], { reject: false });
-      scriptTimes.push(performance.now() - start);
-      if (r.exitCode !== 0) throw new Error(`verify.sh failed: ${r.stdout} ${r.stderr}`);
-    }
+    for (let i = 0; i < scriptRuns; i++) scriptTimes.push(await shellTimed(['bash', '-c', VERIFY_SH, 'verify', target.namespace, kubeconfig, path.join(dir, 'cache')]));
     const httpTimes: number[] = [];
     for (let i = 0; i < scriptRuns; i++) httpTimes.push((await checkMyWork(target, shop)).ms);
     // The command-line grader as an author or a learner runs it: a whole process each time
     // (the compiled build, `npm run build`), against the same warm namespace.
     await execa('node', ['bin/build.js']);
     const cliTimes: number[] = [];
-    for (let i = 0; i < scriptRuns; i++) {
-      const start = performance.now();
-      const r = await execa('node', ['bin/kubelab.js', 'grade', shop.id, '--namespace', target.namespace, '--kubeconfig', kubeconfig], { reject: false });
-      cliTimes.push(performance.now() - start);
-      if (r.exitCode !== 0) throw new Error(`kubelab grade failed: ${r.stdout} ${r.stderr}`);
-    }
+    for (let i = 0; i < scriptRuns; i++) cliTimes.push(await shellTimed(['node', 'bin/kubelab.js', 'grade', shop.id, '--namespace', target.namespace, '--kubeconfig', kubeconfig]));
     out.push('', 'clusterip-basics, same checks: kubelab through HTTP vs a kubectl verify script (bash + kubectl get/exec)');
     out.push(formatRows(['grader', 'median ms', 'p95 ms', 'processes', 'ratio'], [
       ['kubelab (POST attempt + event stream)', ms(median(httpTimes)), ms(percentile(httpTimes, 95)), '0', '1.0'],
