@@ -134,18 +134,12 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
       formatRows(['exercise', 'checks', 'first ms', 'median ms', 'p95 ms', 'API req/grade', 'execs/grade'], rows),
     ];
 
-    const shop = catalog.byId('clusterip-basics')!;
-    const crowd = await Promise.all(Array.from({ length: concurrent }, (_, i) => learner(`crowd-${i}`, shop)));
-    const t0 = performance.now();
-    const results = await Promise.all(crowd.map((l) => checkMyWork(l, shop)));
-    const wall = performance.now() - t0;
-    const errors = results.reduce((n, r) => n + r.errors + (r.result === 'error' ? 1 : 0), 0);
-    const latencies = results.map((r) => r.ms);
-    out.push('', `${concurrent} learners click at once (clusterip-basics, first grade: probe Pods created on the way): wall ${ms(wall)} ms, median ${ms(median(latencies))} ms, p95 ${ms(percentile(latencies, 95))} ms, errors ${errors}, not passed ${results.filter((r) => r.result !== 'passed').length}`);
-
     const kubeconfig = path.join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, platform.cluster.kubeconfig, { mode: 0o600 });
-    const target = crowd[0]!;
+    // The warm learner's namespace, before the crowd arrives: the yardstick is one grade on
+    // a quiet warm cluster, not one competing with 50 learners' Pods for the two cores.
+    const shop = catalog.byId('clusterip-basics')!;
+    const target = warm.get('clusterip-basics')!;
     // Whole processes timed by a shell around them (bench/shell-time.ts), as below.
     const scriptTimes: number[] = [];
     for (let i = 0; i < scriptRuns; i++) scriptTimes.push(await shellTimed(['bash', '-c', VERIFY_SH, 'verify', target.namespace, kubeconfig, path.join(dir, 'cache')]));
@@ -188,6 +182,15 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
     if (EXTRA_CA_CERTS) {
       out.push(`verify.sh / kubelab grade with NODE_EXTRA_CA_CERTS unset: ${(median(shopScript) / median(shopCliUnset)).toFixed(1)}× (this machine sets it; Node reads the file as every process starts)`);
     }
+
+    const crowd = await Promise.all(Array.from({ length: concurrent }, (_, i) => learner(`crowd-${i}`, shop)));
+    const t0 = performance.now();
+    const results = await Promise.all(crowd.map((l) => checkMyWork(l, shop)));
+    const wall = performance.now() - t0;
+    const errors = results.reduce((n, r) => n + r.errors + (r.result === 'error' ? 1 : 0), 0);
+    const latencies = results.map((r) => r.ms);
+    out.push('', `${concurrent} learners click at once (clusterip-basics, first grade: probe Pods created on the way): wall ${ms(wall)} ms, median ${ms(median(latencies))} ms, p95 ${ms(percentile(latencies, 95))} ms, errors ${errors}, not passed ${results.filter((r) => r.result !== 'passed').length}`);
+
     return out.join('\n');
   } finally {
     await app.close();
