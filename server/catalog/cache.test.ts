@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,37 @@ describe('cachedExercises', () => {
     await cachedExercises(root, cache, validate);
     await cachedExercises(root, { ...cache, codeVersion: 'build-2' }, validate);
     expect(validations).toBe(5);
+  });
+
+  it('sees entries appear, go, move and change in any folder once the times are settled (no folder listed on a hit)', async () => {
+    // The clock 10 s ahead: every file counts as settled, so hits come from the stat key alone.
+    const cache = { dir: cacheDir, codeVersion: 'build-1', now: () => Date.now() + 10_000 };
+    const exercise = path.join(root, 'clusterip-basics');
+    // A folder of the author's own beside the exercise's files, one level down.
+    const nested = 'notes';
+    mkdirSync(path.join(exercise, nested));
+    writeFileSync(path.join(exercise, nested, 'todo.txt'), 'first');
+    await cachedExercises(root, cache, validate);
+    await cachedExercises(root, cache, validate);
+    expect(validations).toBe(1);
+    writeFileSync(path.join(exercise, nested, 'added.txt'), 'new file');
+    await cachedExercises(root, cache, validate);
+    await cachedExercises(root, cache, validate);
+    expect(validations).toBe(2);
+    renameSync(path.join(exercise, nested, 'added.txt'), path.join(exercise, nested, 'moved.txt'));
+    await cachedExercises(root, cache, validate);
+    expect(validations).toBe(3);
+    rmSync(path.join(exercise, nested, 'moved.txt'));
+    await cachedExercises(root, cache, validate);
+    expect(validations).toBe(4);
+    mkdirSync(path.join(exercise, nested, 'new-folder'));
+    writeFileSync(path.join(exercise, nested, 'new-folder', 'deep.txt'), 'deeper');
+    await cachedExercises(root, cache, validate);
+    expect(validations).toBe(5);
+    writeFileSync(path.join(exercise, nested, 'new-folder', 'deep.txt'), 'changed, and longer');
+    await cachedExercises(root, cache, validate);
+    await cachedExercises(root, cache, validate);
+    expect(validations).toBe(6);
   });
 
   it('sees a same-size rewrite that put the old times back (a file changed in the last 2 s is judged by its bytes)', async () => {

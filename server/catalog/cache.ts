@@ -3,8 +3,9 @@
 // good part of `serve`'s start; the files rarely change between two commands.
 //
 // The cache is keyed on the code (the build id) and on the files under the root, two
-// ways. First by each file's path, size, times and inode, as git's index does: a stat per
-// file, no reading. When that differs, or when a file changed too recently for its times
+// ways. First by each file's and folder's path, size, times and inode, as git's index
+// does: a stat per entry, no reading (an unchanged folder holds the same entries, so the
+// tree remembered with the key stands in for listing every folder). When that differs, or when a file changed too recently for its times
 // to tell, by every file's bytes: so a copy of the same catalog (a Docker layer, a fresh
 // checkout: new inodes and times) still uses the cache, and an edit, a new file or a new
 // build is always seen. Only a sound catalog is kept.
@@ -21,10 +22,18 @@ export interface CatalogCache {
   readonly now?: () => number;
 }
 
+/** Every folder (the root is '') and file under the root, relative and '/'-separated. */
+interface Tree {
+  dirs: string[];
+  files: string[];
+}
+
 interface CacheFile {
   /** statKey's value when the files last matched; '' when they were too recent to tell. */
   statKey: string;
   contentKey: string;
+  /** The tree both keys were made of. */
+  tree: Tree;
   exercises: Exercise[];
 }
 
@@ -34,22 +43,30 @@ export async function cachedExercises(
   cache: CatalogCache,
   validate: (absRoot: string) => Promise<Exercise[]>,
 ): Promise<Exercise[]> {
-  const files = filesUnder(absRoot, '', []).sort();
-  const stat = statKey(absRoot, files, cache.codeVersion, (cache.now ?? Date.now)());
+  const now = (cache.now ?? Date.now)();
   // One file per catalog root, so two catalogs used in turn do not evict each other (the
   // keys name the root too, so two roots sharing a file name only take turns).
   const file = path.join(cache.dir, `catalog-${fnv1a(absRoot)}.json`);
   const remembered = readCacheFile(file);
-  if (remembered !== undefined && stat.settled && remembered.statKey === stat.key) return remembered.exercises;
-  const contentKey = await contentKeyOf(absRoot, files, cache.codeVersion);
+  if (remembered !== undefined && remembered.statKey !== '') {
+    // Adding, removing or renaming an entry moves its folder's times, so when every
+    // remembered folder and file stats as before, the tree is the same: no listing.
+    const quick = statKeyIfPresent(absRoot, remembered.tree, cache.codeVersion, now);
+    if (quick?.settled && quick.key === remembered.statKey) return remembered.exercises;
+  }
+  const tree = treeUnder(absRoot, '', { dirs: [''], files: [] });
+  tree.dirs.sort();
+  tree.files.sort();
+  const stat = statKey(absRoot, tree, cache.codeVersion, now);
+  const contentKey = await contentKeyOf(absRoot, tree.files, cache.codeVersion);
   const statKeyToKeep = stat.settled ? stat.key : '';
   if (remembered?.contentKey === contentKey) {
     // Same bytes under new times or inodes: remember them, so the next command only stats.
-    if (remembered.statKey !== statKeyToKeep) writeCacheFile(file, { ...remembered, statKey: statKeyToKeep });
+    if (remembered.statKey !== statKeyToKeep) writeCacheFile(file, { ...remembered, statKey: statKeyToKeep, tree });
     return remembered.exercises;
   }
   const exercises = await validate(absRoot);
-  writeCacheFile(file, { statKey: statKeyToKeep, contentKey, exercises });
+  writeCacheFile(file, { statKey: statKeyToKeep, contentKey, tree, exercises });
   return exercises;
 }
 
@@ -62,18 +79,30 @@ export async function cachedExercises(
 const RACY_WINDOW_MS = 2_000;
 
 /**
- * The code version and every file's path, size, times and inode, kept as text (comparing
- * 20-odd KB is cheaper than loading a hash function). Not settled while a file is recent.
+ * The code version and every folder's and file's path, size, times and inode, kept as
+ * text (comparing 30-odd KB is cheaper than loading a hash function). Not settled while
+ * an entry is recent.
  */
-function statKey(absRoot: string, files: readonly string[], codeVersion: string, now: number): { key: string; settled: boolean } {
+function statKey(absRoot: string, tree: Tree, codeVersion: string, now: number): { key: string; settled: boolean } {
   let key = `${codeVersion}\n${absRoot}\n`;
   let settled = true;
-  for (const rel of files) {
-    const s = statSync(`${absRoot}/${rel}`);
-    key += `${rel}\t${s.size}\t${s.mtimeMs}\t${s.ctimeMs}\t${s.ino}\n`;
-    if (s.ctimeMs > now - RACY_WINDOW_MS) settled = false;
+  for (const [names, suffix] of [[tree.dirs, '/'], [tree.files, '']] as const) {
+    for (const rel of names) {
+      const s = statSync(rel === '' ? absRoot : `${absRoot}/${rel}`);
+      key += `${rel}${suffix}\t${s.size}\t${s.mtimeMs}\t${s.ctimeMs}\t${s.ino}\n`;
+      if (s.ctimeMs > now - RACY_WINDOW_MS) settled = false;
+    }
   }
   return { key, settled };
+}
+
+/** statKey of a remembered tree, or undefined when an entry of it is gone. */
+function statKeyIfPresent(absRoot: string, tree: Tree, codeVersion: string, now: number): { key: string; settled: boolean } | undefined {
+  try {
+    return statKey(absRoot, tree, codeVersion, now);
+  } catch {
+    return undefined;
+  }
 }
 
 /** sha256 of the code version and of every file's path and bytes. */
@@ -84,14 +113,16 @@ async function contentKeyOf(absRoot: string, files: readonly string[], codeVersi
   return hash.digest('hex');
 }
 
-/** Every file's path under `dir`, relative and '/'-separated. Plain strings: path.join per file and Node's recursive readdir made this twice as slow. */
-function filesUnder(dir: string, rel: string, out: string[]): string[] {
+/** Adds every folder and file under `dir` to `tree`. Plain strings: path.join per file and Node's recursive readdir made this twice as slow. */
+function treeUnder(dir: string, rel: string, tree: Tree): Tree {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
-    if (entry.isDirectory()) filesUnder(`${dir}/${entry.name}`, relPath, out);
-    else if (entry.isFile()) out.push(relPath);
+    if (entry.isDirectory()) {
+      tree.dirs.push(relPath);
+      treeUnder(`${dir}/${entry.name}`, relPath, tree);
+    } else if (entry.isFile()) tree.files.push(relPath);
   }
-  return out;
+  return tree;
 }
 
 /** FNV-1a (32 bits) of a string's UTF-16 code units, as hex: a short stable file name, not a security measure. */
@@ -106,11 +137,16 @@ function readCacheFile(file: string): CacheFile | undefined {
     const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
     // Our own file, but a torn or hand-edited one is simply ignored.
     if (typeof data !== 'object' || data === null) return undefined;
-    const { statKey: stat, contentKey, exercises } = data as Partial<CacheFile>;
-    return typeof stat === 'string' && typeof contentKey === 'string' && Array.isArray(exercises) ? { statKey: stat, contentKey, exercises } : undefined;
+    const { statKey: stat, contentKey, tree, exercises } = data as Partial<CacheFile>;
+    return typeof stat === 'string' && typeof contentKey === 'string' && isTree(tree) && Array.isArray(exercises) ? { statKey: stat, contentKey, tree, exercises } : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isTree(value: unknown): value is Tree {
+  const strings = (list: unknown) => Array.isArray(list) && list.every((item) => typeof item === 'string');
+  return typeof value === 'object' && value !== null && strings((value as Tree).dirs) && strings((value as Tree).files);
 }
 
 /** Best effort: a read-only install just validates every time. Written whole, then renamed, so a reader never sees half. */
