@@ -9,7 +9,7 @@ import { DEFAULT_EXERCISES_DIR, loadCatalog, type Catalog } from '../catalog/loa
 import { ForbiddenError, NotFoundError } from '../../graders/cluster/errors.ts';
 import type { Executor } from '../../graders/exec.ts';
 import type { GradeCost } from '../../graders/counting.ts';
-import { parseKubeconfig, type KubeconfigDocument } from '../cluster/kubeconfig-schema.ts';
+import { parseKubeconfigAsync, type KubeconfigDocument } from '../cluster/kubeconfig-schema.ts';
 import { leanConnection } from '../cluster/lean/connection.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import { processIo, type Io } from './io.ts';
@@ -133,7 +133,7 @@ export async function runGrade(argv: string[], options: GradeCliOptions = {}): P
   let cluster: GradeClient;
   try {
     kubeconfig = await readFile(file, 'utf8');
-    document = parseKubeconfig(kubeconfig, file);
+    document = await parseKubeconfigAsync(kubeconfig, file);
     cluster = await gradeClient(kubeconfig, document, file);
   } catch (error) {
     io.err(`kubelab grade: cannot use kubeconfig ${file}: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -2,7 +2,10 @@
 // message naming the field ("clusters[0].cluster.server: ..."), not fail later inside
 // a client with a TypeError. No Kubernetes client here: the lean client (lean/) and
 // client-node's loader (kubeconfig.ts) both start from this document.
-import { parse as parseYaml } from 'yaml';
+// No static import of `yaml` here: `kubelab grade` reads its kubeconfig through
+// parseKubeconfigAsync, which loads `yaml` only when the fast path (kubeconfig-yaml.ts)
+// declines; the synchronous parseKubeconfig lives in kubeconfig.ts with the yaml import.
+import { parseSimpleYaml } from './kubeconfig-yaml.ts';
 // zod/mini (see graders/zod-mini.ts): the one-shot `kubelab grade` starts faster without classic zod.
 import * as z from '../../graders/zod-mini.ts';
 
@@ -81,14 +84,8 @@ function issuePath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
 }
 
-/** Validate kubeconfig YAML; `source` names the file in messages. */
-export function parseKubeconfig(text: string, source = 'kubeconfig'): KubeconfigDocument {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new KubeconfigError(`${source}: not valid YAML: ${(err as Error).message}`);
-  }
+/** Validate a parsed kubeconfig; `source` names the file in messages. */
+export function validateKubeconfig(doc: unknown, source = 'kubeconfig'): KubeconfigDocument {
   const parsed = kubeconfigSchema.safeParse(doc);
   if (!parsed.success) {
     const first = parsed.error.issues
@@ -98,4 +95,34 @@ export function parseKubeconfig(text: string, source = 'kubeconfig'): Kubeconfig
     throw new KubeconfigError(`${source}: ${first}`);
   }
   return parsed.data;
+}
+
+type ParseYaml = (text: string) => unknown;
+
+/** yaml's reading of a kubeconfig the fast path declined, its syntax errors named as ours. */
+function readByYaml(parseYaml: ParseYaml, text: string, source: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    throw new KubeconfigError(`${source}: not valid YAML: ${(err as Error).message}`);
+  }
+}
+
+/** Validate kubeconfig YAML, read by the fast path when it can and by `parseYaml` (yaml's parse) otherwise. */
+export function parseKubeconfigWith(parseYaml: ParseYaml, text: string, source = 'kubeconfig'): KubeconfigDocument {
+  const simple = parseSimpleYaml(text);
+  return validateKubeconfig(simple !== undefined ? simple : readByYaml(parseYaml, text, source), source);
+}
+
+/**
+ * parseKubeconfig for one-shot commands: the `yaml` package (~10 ms to load) is imported
+ * only for a kubeconfig outside the fast path's subset. Same document, same errors.
+ */
+export async function parseKubeconfigAsync(text: string, source = 'kubeconfig'): Promise<KubeconfigDocument> {
+  const simple = parseSimpleYaml(text);
+  if (simple !== undefined) return validateKubeconfig(simple, source);
+  // `default`, not `{ parse }`: yaml is CommonJS, and the build's chunk for a dynamic
+  // import of it exports module.exports as its default only (Node's own loader gives both).
+  const { default: yaml } = await import('yaml');
+  return validateKubeconfig(readByYaml(yaml.parse, text, source), source);
 }

@@ -3,9 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeconfigError, parseKubeconfig, type KubeconfigDocument } from './kubeconfig-schema.ts';
+import { parse as parseYaml } from 'yaml';
+import { KubeconfigError, parseKubeconfigWith, type KubeconfigDocument } from './kubeconfig-schema.ts';
 
-export { KubeconfigError, kubeconfigSchema, parseKubeconfig, type KubeconfigDocument } from './kubeconfig-schema.ts';
+export { KubeconfigError, kubeconfigSchema, type KubeconfigDocument } from './kubeconfig-schema.ts';
+
+/** Validate kubeconfig YAML; `source` names the file in messages. (`kubelab grade` uses parseKubeconfigAsync.) */
+export function parseKubeconfig(text: string, source = 'kubeconfig'): KubeconfigDocument {
+  return parseKubeconfigWith(parseYaml, text, source);
+}
 
 /** Validated KubeConfig from YAML text; relative file paths resolve against baseDir. */
 export function kubeConfigFromString(text: string, options: { source?: string; baseDir?: string } = {}): KubeConfig {

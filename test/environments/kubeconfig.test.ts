@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { kubeConfigFromString, parseKubeconfig } from '../../server/cluster/kubeconfig.ts';
+import { parseKubeconfigAsync } from '../../server/cluster/kubeconfig-schema.ts';
 import { learnerKubeconfig } from '../../server/environments/learner-kubeconfig.ts';
 
 const good = {
@@ -24,8 +25,27 @@ describe('kubeconfig parsing', () => {
     ['bad server', JSON.stringify({ ...good, clusters: [{ name: 'c', cluster: { server: 'ftp://x' } }] }), /clusters\[0\]\.cluster\.server/],
     ['unknown current context', JSON.stringify({ ...good, 'current-context': 'nope' }), /current-context: no context named "nope"/],
     ['context naming a missing user', JSON.stringify({ ...good, contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'x' } }] }), /contexts\[0\]\.context\.user/],
-  ])('refuses %s naming the field', (_name, text, message) => {
+    // Block YAML, read by the fast path (kubeconfig-yaml.ts) rather than by yaml.
+    ['bad server, in block YAML', stringify({ ...good, clusters: [{ name: 'c', cluster: { server: 'ftp://x' } }] }), /clusters\[0\]\.cluster\.server/],
+  ])('refuses %s naming the field', async (_name, text, message) => {
     expect(() => parseKubeconfig(text, 'test.kubeconfig')).toThrow(message);
+    // `kubelab grade`'s reader: the same message.
+    let syncMessage = '';
+    try {
+      parseKubeconfig(text, 'test.kubeconfig');
+    } catch (error) {
+      syncMessage = (error as Error).message;
+    }
+    expect(syncMessage).toMatch(message);
+    await expect(parseKubeconfigAsync(text, 'test.kubeconfig')).rejects.toThrow(syncMessage);
+  });
+
+  it.each([
+    ['block YAML (the fast path)', stringify(good)],
+    ['flow YAML (yaml itself)', JSON.stringify(good)],
+  ])('reads %s the same synchronously and asynchronously', async (_name, text) => {
+    expect(parseKubeconfig(text)).toEqual(good);
+    expect(await parseKubeconfigAsync(text)).toEqual(good);
   });
 
   it('builds learner kubeconfigs that parse back, with namespace and CA', () => {
