@@ -132,3 +132,19 @@ describe('kubelab users add', () => {
     expect(result.stderr).toContain('is not a valid user name');
   });
 });
+
+describe('kubelab grade, reading its kubeconfig', () => {
+  // Through the real bin, so the built bundle's chunks: the fast path (kubeconfig-yaml.ts)
+  // and, for anything outside its subset, yaml loaded by a dynamic import.
+  it.each([
+    ['block YAML (the fast path)', 'apiVersion: v1\nkind: Config\nusers: []\n', /: clusters: Invalid input/],
+    ['flow YAML (yaml, imported on demand)', '{"apiVersion": "v1", "kind": "Config", "users": []}\n', /: clusters: Invalid input/],
+    ['broken YAML', 'clusters: [\n', /: not valid YAML: /],
+  ])('names the problem in %s, exit 2', async (_name, text, message) => {
+    const file = path.join(tempDir(), 'kubeconfig');
+    writeFileSync(file, text);
+    const result = await kubelab(['grade', 'target-port', '-n', 'default', '--kubeconfig', file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
