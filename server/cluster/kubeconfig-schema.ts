@@ -115,7 +115,7 @@ export function parseKubeconfigWith(parseYaml: ParseYaml, text: string, source =
 }
 
 /**
- * parseKubeconfig for one-shot commands: the `yaml` package (~10 ms to load) is imported
+ * parseKubeconfig for one-shot commands: the `yaml` package (10-25 ms to load) is imported
  * only for a kubeconfig outside the fast path's subset. Same document, same errors.
  */
 export async function parseKubeconfigAsync(text: string, source = 'kubeconfig'): Promise<KubeconfigDocument> {
