@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachedExercises } from './cache.ts';
+import { cachedExercises, cachedSummaries } from './cache.ts';
 import type { Exercise } from './exercise.ts';
 import { DEFAULT_EXERCISES_DIR, loadCatalog } from './loader.ts';
 
@@ -97,7 +97,8 @@ describe('cachedExercises', () => {
     // A clock 10 s ahead: every file is settled, so times alone may answer.
     const cache = { dir: cacheDir, codeVersion: 'build-1', now: () => Date.now() + 10_000 };
     await cachedExercises(root, cache, validate);
-    const statKeyIn = () => (JSON.parse(readFileSync(path.join(cacheDir, readdirSync(cacheDir)[0]!), 'utf8')) as { statKey: string }).statKey;
+    const firstLine = () => readFileSync(path.join(cacheDir, readdirSync(cacheDir)[0]!), 'utf8').split('\n')[0]!;
+    const statKeyIn = () => (JSON.parse(firstLine()) as { statKey: string }).statKey;
     const before = statKeyIn();
     expect(before).not.toBe('');
     const copy = path.join(scratch, 'copy');
@@ -125,6 +126,32 @@ describe('cachedExercises', () => {
     expect((await cachedExercises(root, cache, validate)).map((e) => e.id)).toEqual(['clusterip-basics']);
     await cachedExercises(root, cache, validate);
     expect(validations).toBe(2);
+  });
+
+  it('summarises from the first line alone: a torn second line is seen only by whoever needs the exercises', async () => {
+    const cache = { dir: cacheDir, codeVersion: 'build-1', now: () => Date.now() + 10_000 };
+    const [exercise] = await cachedExercises(root, cache, validate);
+    const expected = [{ id: 'clusterip-basics', title: exercise!.title, minutes: exercise!.minutes, checks: exercise!.checks.length }];
+    expect(expected[0]!.checks).toBeGreaterThan(0);
+    expect(await cachedSummaries(root, cache, validate)).toEqual(expected);
+    const file = path.join(cacheDir, readdirSync(cacheDir)[0]!);
+    const [head, body] = readFileSync(file, 'utf8').split('\n');
+    expect(JSON.parse(body!)).toEqual([exercise]);
+    writeFileSync(file, `${head}\n[{"id": "clusterip-b`);
+    expect(await cachedSummaries(root, cache, validate)).toEqual(expected);
+    expect(validations).toBe(1);
+    expect(await cachedExercises(root, cache, validate)).toEqual([exercise]);
+    expect(validations).toBe(2);
+    expect(await cachedExercises(root, cache, validate)).toEqual([exercise]);
+    expect(validations).toBe(2);
+  });
+
+  it('summarises what it validates when nothing is remembered, and sees a new title', async () => {
+    const cache = { dir: cacheDir, codeVersion: 'build-1' };
+    const yaml = path.join(root, 'clusterip-basics', 'exercise.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^title: .*$/m, 'title: A title of our own'));
+    expect((await cachedSummaries(root, cache, validate)).map((s) => s.title)).toEqual(['A title of our own']);
+    expect(validations).toBe(1);
   });
 
   it('still answers when the cache cannot be written (a read-only install)', async () => {

@@ -9,9 +9,22 @@
 // to tell, by every file's bytes: so a copy of the same catalog (a Docker layer, a fresh
 // checkout: new inodes and times) still uses the cache, and an edit, a new file or a new
 // build is always seen. Only a sound catalog is kept.
+//
+// The file is two lines of JSON: the keys and a summary of each exercise, then the
+// exercises themselves. `kubelab exercises list` needs only the first (a tenth of the
+// bytes), so it reads the file as bytes and decodes and parses just that line.
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Exercise } from './exercise.ts';
+
+/** What `kubelab exercises list` shows of an exercise. */
+export interface ExerciseSummary {
+  id: string;
+  title: string;
+  minutes: number;
+  /** How many checks grade it. */
+  checks: number;
+}
 
 export interface CatalogCache {
   /** Folder for the cache files (created when missing). */
@@ -28,46 +41,87 @@ interface Tree {
   files: string[];
 }
 
-interface CacheFile {
+/** The cache file's first line. */
+interface CacheHead {
   /** statKey's value when the files last matched; '' when they were too recent to tell. */
   statKey: string;
   contentKey: string;
   /** The tree both keys were made of. */
   tree: Tree;
-  exercises: Exercise[];
+  summaries: ExerciseSummary[];
 }
 
+/** The cache file as read: its first line parsed, the second kept as bytes until asked for. */
+interface Remembered {
+  head: CacheHead;
+  body: Buffer;
+}
+
+type Validate = (absRoot: string) => Promise<Exercise[]>;
+
 /** The exercises under `absRoot`, from the cache when nothing changed, else from `validate` (then remembered). */
-export async function cachedExercises(
-  absRoot: string,
-  cache: CatalogCache,
-  validate: (absRoot: string) => Promise<Exercise[]>,
-): Promise<Exercise[]> {
+export async function cachedExercises(absRoot: string, cache: CatalogCache, validate: Validate): Promise<Exercise[]> {
+  const found = await lookUp(absRoot, cache, validate);
+  if (found.exercises !== undefined) return found.exercises;
+  const exercises = parseBody(found.remembered.body);
+  // A torn second line: validate as if nothing were remembered, and write the file anew.
+  return exercises ?? (await validateAndRemember(absRoot, validate, found.keys)).exercises;
+}
+
+/** What `cachedExercises` would answer, summarised, without reading the exercises when the cache holds them. */
+export async function cachedSummaries(absRoot: string, cache: CatalogCache, validate: Validate): Promise<ExerciseSummary[]> {
+  const found = await lookUp(absRoot, cache, validate);
+  return found.exercises !== undefined ? found.exercises.map(summarize) : found.remembered.head.summaries;
+}
+
+export function summarize(exercise: Exercise): ExerciseSummary {
+  return { id: exercise.id, title: exercise.title, minutes: exercise.minutes, checks: exercise.checks.length };
+}
+
+interface Keys {
+  file: string;
+  statKey: string;
+  contentKey: string;
+  tree: Tree;
+}
+
+/** Either the remembered file, still current, or the exercises just validated (and remembered). */
+type Found = { exercises?: undefined; remembered: Remembered; keys: Keys } | { exercises: Exercise[] };
+
+async function lookUp(absRoot: string, cache: CatalogCache, validate: Validate): Promise<Found> {
   const now = (cache.now ?? Date.now)();
   // One file per catalog root, so two catalogs used in turn do not evict each other (the
   // keys name the root too, so two roots sharing a file name only take turns).
   const file = path.join(cache.dir, `catalog-${fnv1a(absRoot)}.json`);
   const remembered = readCacheFile(file);
-  if (remembered !== undefined && remembered.statKey !== '') {
+  if (remembered !== undefined && remembered.head.statKey !== '') {
+    const { head } = remembered;
     // Adding, removing or renaming an entry moves its folder's times, so when every
     // remembered folder and file stats as before, the tree is the same: no listing.
-    const quick = statKeyIfPresent(absRoot, remembered.tree, cache.codeVersion, now);
-    if (quick?.settled && quick.key === remembered.statKey) return remembered.exercises;
+    const quick = statKeyIfPresent(absRoot, head.tree, cache.codeVersion, now);
+    if (quick?.settled && quick.key === head.statKey) return { remembered, keys: { file, ...head } };
   }
   const tree = treeUnder(absRoot, '', { dirs: [''], files: [] });
   tree.dirs.sort();
   tree.files.sort();
   const stat = statKey(absRoot, tree, cache.codeVersion, now);
-  const contentKey = await contentKeyOf(absRoot, tree.files, cache.codeVersion);
-  const statKeyToKeep = stat.settled ? stat.key : '';
-  if (remembered?.contentKey === contentKey) {
+  const keys = { file, statKey: stat.settled ? stat.key : '', contentKey: await contentKeyOf(absRoot, tree.files, cache.codeVersion), tree };
+  if (remembered?.head.contentKey === keys.contentKey) {
     // Same bytes under new times or inodes: remember them, so the next command only stats.
-    if (remembered.statKey !== statKeyToKeep) writeCacheFile(file, { ...remembered, statKey: statKeyToKeep, tree });
-    return remembered.exercises;
+    if (remembered.head.statKey !== keys.statKey) {
+      const head = { ...remembered.head, statKey: keys.statKey, tree };
+      writeCacheFile(file, head, remembered.body);
+    }
+    return { remembered, keys };
   }
+  return validateAndRemember(absRoot, validate, keys);
+}
+
+async function validateAndRemember(absRoot: string, validate: Validate, keys: Keys): Promise<{ exercises: Exercise[] }> {
   const exercises = await validate(absRoot);
-  writeCacheFile(file, { statKey: statKeyToKeep, contentKey, tree, exercises });
-  return exercises;
+  const { file, ...head } = keys;
+  writeCacheFile(file, { ...head, summaries: exercises.map(summarize) }, Buffer.from(JSON.stringify(exercises)));
+  return { exercises };
 }
 
 /**
@@ -132,16 +186,39 @@ function fnv1a(text: string): string {
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
-function readCacheFile(file: string): CacheFile | undefined {
+const NEWLINE = 0x0a;
+
+/** Our own file, but a torn or hand-edited one is simply ignored (JSON.stringify never writes a raw newline). */
+function readCacheFile(file: string): Remembered | undefined {
   try {
-    const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    // Our own file, but a torn or hand-edited one is simply ignored.
+    const bytes = readFileSync(file);
+    const end = bytes.indexOf(NEWLINE);
+    if (end < 0) return undefined;
+    const data: unknown = JSON.parse(bytes.toString('utf8', 0, end));
     if (typeof data !== 'object' || data === null) return undefined;
-    const { statKey: stat, contentKey, tree, exercises } = data as Partial<CacheFile>;
-    return typeof stat === 'string' && typeof contentKey === 'string' && isTree(tree) && Array.isArray(exercises) ? { statKey: stat, contentKey, tree, exercises } : undefined;
+    const { statKey: stat, contentKey, tree, summaries } = data as Partial<CacheHead>;
+    if (typeof stat !== 'string' || typeof contentKey !== 'string' || !isTree(tree) || !isSummaryList(summaries)) return undefined;
+    return { head: { statKey: stat, contentKey, tree, summaries }, body: bytes.subarray(end + 1) };
   } catch {
     return undefined;
   }
+}
+
+/** The exercises of the second line, or undefined when it is not a list. */
+function parseBody(body: Buffer): Exercise[] | undefined {
+  try {
+    const exercises: unknown = JSON.parse(body.toString('utf8'));
+    return Array.isArray(exercises) ? (exercises as Exercise[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isSummaryList(value: unknown): value is ExerciseSummary[] {
+  return (
+    Array.isArray(value) &&
+    value.every((s: Partial<ExerciseSummary> | null) => typeof s?.id === 'string' && typeof s.title === 'string' && typeof s.minutes === 'number' && typeof s.checks === 'number')
+  );
 }
 
 function isTree(value: unknown): value is Tree {
@@ -150,11 +227,11 @@ function isTree(value: unknown): value is Tree {
 }
 
 /** Best effort: a read-only install just validates every time. Written whole, then renamed, so a reader never sees half. */
-function writeCacheFile(file: string, content: CacheFile): void {
+function writeCacheFile(file: string, head: CacheHead, body: Buffer): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(content));
+    writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body]));
     renameSync(temporary, file);
   } catch {
     // Nothing lost: the catalog was validated and is returned.

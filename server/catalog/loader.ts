@@ -6,10 +6,11 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_ID } from '../paths/build-id.ts';
 import { packagePath } from '../paths/package-root.ts';
-import { cachedExercises } from './cache.ts';
+import { cachedExercises, cachedSummaries, summarize, type CatalogCache, type ExerciseSummary } from './cache.ts';
 import type { Exercise } from './exercise.ts';
 import { CatalogError, WHOLE_FILE, type CatalogProblem } from './problems.ts';
 
+export type { ExerciseSummary } from './cache.ts';
 export type { Exercise, Mistake, Variant } from './exercise.ts';
 export type { Manifest } from './manifests.ts';
 export type { Check } from './schema.ts';
@@ -43,12 +44,22 @@ export async function loadExercise(dir: string): Promise<Exercise> {
  */
 export async function loadCatalog(root: string): Promise<Catalog> {
   const absRoot = path.resolve(root);
-  const exercises =
-    BUILD_ID === undefined
-      ? await validateCatalog(absRoot)
-      : await cachedExercises(absRoot, { dir: packagePath('dist', 'cache'), codeVersion: BUILD_ID }, validateCatalog);
+  const cache = buildCache();
+  const exercises = cache === undefined ? await validateCatalog(absRoot) : await cachedExercises(absRoot, cache, validateCatalog);
   const index = new Map(exercises.map((e) => [e.id, e]));
   return { exercises, byId: (id) => index.get(id) };
+}
+
+/** What loadCatalog(root).exercises holds, in brief; a remembered catalog answers without reading its exercises. */
+export async function loadCatalogSummaries(root: string): Promise<ExerciseSummary[]> {
+  const absRoot = path.resolve(root);
+  const cache = buildCache();
+  return cache === undefined ? (await validateCatalog(absRoot)).map(summarize) : cachedSummaries(absRoot, cache, validateCatalog);
+}
+
+/** Where a build remembers catalogs; the sources (run by tsx, no build id) always validate. */
+function buildCache(): CatalogCache | undefined {
+  return BUILD_ID === undefined ? undefined : { dir: packagePath('dist', 'cache'), codeVersion: BUILD_ID };
 }
 
 /** The exercises under `absRoot`, sorted by `order`; throws CatalogError listing every problem. */

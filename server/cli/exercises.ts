@@ -5,6 +5,7 @@ import {
   CatalogError,
   formatProblem,
   loadCatalog,
+  loadCatalogSummaries,
   validateExerciseDir,
   type CatalogProblem,
 } from '../catalog/loader.ts';
@@ -13,10 +14,10 @@ import type { Io } from './io.ts';
 
 export async function listExercises(io: Io): Promise<number> {
   const config = loadConfig(io.env, { cwd: io.cwd });
-  const catalog = await loadCatalog(config.exercisesDir);
+  const exercises = await loadCatalogSummaries(config.exercisesDir);
   const rows = [
     ['ID', 'TITLE', 'MINUTES', 'CHECKS'],
-    ...catalog.exercises.map((e) => [e.id, e.title, String(e.minutes), String(e.checks.length)]),
+    ...exercises.map((e) => [e.id, e.title, String(e.minutes), String(e.checks)]),
   ];
   io.out(table(rows));
   return 0;
