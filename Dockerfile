@@ -11,11 +11,11 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# Compile the CLI and server into dist/ (bin/build.js); bin/kubelab.js runs it.
+# Compile the CLI and server into dist/ (bin/build.js); bin/kubelab.cjs runs it.
 # Listing the exercises validates the catalog once and keeps it in dist/cache, which the
 # read-only runtime image cannot write: every start then skips the validation.
 RUN npm run build \
- && node bin/kubelab.js exercises list > /dev/null \
+ && node bin/kubelab.cjs exercises list > /dev/null \
  && npm prune --omit=dev \
  # tsx is a runtime dependency; make sure pruning kept it.
  && node -e "import('tsx/esm/api')"
@@ -40,4 +40,4 @@ EXPOSE 8080
 # Liveness through the app's own /healthz (the slim image has no curl).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "bin/kubelab.js", "serve"]
+CMD ["node", "bin/kubelab.cjs", "serve"]

@@ -149,7 +149,7 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
     // (the compiled build, `npm run build`), against the same warm namespace.
     await execa('node', ['bin/build.js']);
     const cliTimes: number[] = [];
-    for (let i = 0; i < scriptRuns; i++) cliTimes.push(await shellTimed(['node', 'bin/kubelab.js', 'grade', shop.id, '--namespace', target.namespace, '--kubeconfig', kubeconfig]));
+    for (let i = 0; i < scriptRuns; i++) cliTimes.push(await shellTimed(['node', 'bin/kubelab.cjs', 'grade', shop.id, '--namespace', target.namespace, '--kubeconfig', kubeconfig]));
     out.push('', 'clusterip-basics, same checks: kubelab through HTTP vs a kubectl verify script (bash + kubectl get/exec)');
     out.push(formatRows(['grader', 'median ms', 'p95 ms', 'processes', 'ratio'], [
       ['kubelab (POST attempt + event stream)', ms(median(httpTimes)), ms(percentile(httpTimes, 95)), '0', '1.0'],
@@ -165,7 +165,7 @@ export async function benchGrading(options: GradingBenchOptions = {}): Promise<s
     const shopScript: number[] = [];
     const shopCli: number[] = [];
     const shopCliUnset: number[] = [];
-    const gradeShop = ['node', 'bin/kubelab.js', 'grade', 'three-tier-shop', '--namespace', shopLearner.namespace, '--kubeconfig', kubeconfig];
+    const gradeShop = ['node', 'bin/kubelab.cjs', 'grade', 'three-tier-shop', '--namespace', shopLearner.namespace, '--kubeconfig', kubeconfig];
     // Both timed by a shell around them (bench/shell-time.ts), alternating.
     for (let i = 0; i < scriptRuns; i++) {
       shopScript.push(await shellTimed(['bash', '-c', SHOP_VERIFY_SH, 'verify', shopLearner.namespace, kubeconfig, path.join(dir, 'cache')]));

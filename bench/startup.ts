@@ -1,5 +1,5 @@
 // Whole-process start-up of the `kubelab` command, as a user feels it: from spawning
-// `node bin/kubelab.js …` to its exit (help, exercises list) or to its ready line
+// `node bin/kubelab.cjs …` to its exit (help, exercises list) or to its ready line
 // (sim, serve). `serve` has two: listening (the port is bound, probes answer, other
 // requests wait) and ready (the app answers them: catalog, database, cluster loaded). Compiled (dist/, `npm run build`) against running the TypeScript
 // sources through tsx (KUBELAB_FROM_SOURCE=1), which is what every command did before.
@@ -12,7 +12,7 @@ import { EXTRA_CA_CERTS, shellTimed } from './shell-time.ts';
 import { formatRows, median, ms } from './stats.ts';
 
 const RUNS = 7;
-const BIN = 'bin/kubelab.js';
+const BIN = 'bin/kubelab.cjs';
 const CATALOG_CACHE = 'dist/cache';
 
 /** ms from spawn until `ready` matches a line of output (then the process group is stopped). */
@@ -38,7 +38,7 @@ function timeToLine(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, comma
   });
 }
 
-/** ms from start to exit of `node bin/kubelab.js ARGS`, timed by a shell around it (bench/shell-time.ts). */
+/** ms from start to exit of `node bin/kubelab.cjs ARGS`, timed by a shell around it (bench/shell-time.ts). */
 function timeToExit(args: string[], env: NodeJS.ProcessEnv, unset?: readonly string[]): Promise<number> {
   return shellTimed(['node', BIN, ...args], { env, ...(unset ? { unset } : {}) });
 }

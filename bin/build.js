@@ -2,11 +2,13 @@
 // `npm run build` (run first by `npm start` and `npm test`): compiles the CLI and server
 // into dist/ with esbuild, so a command no longer compiles TypeScript at run time. Each command's modules become their own chunk
 // (server/cli/dispatch.ts imports them on demand), so `kubelab --help` loads no server.
+// The quick commands (help, version, the exercise list) get a CommonJS bundle of their
+// own, dist/quick.cjs (server/cli/quick.ts, run by bin/quick.cjs).
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BUILT_STAMP, buildIsFresh, INPUTS_LIST } from './freshness.js';
+import { BUILT_STAMP, buildIsFresh, INPUTS_LIST } from './freshness.cjs';
 
 const root = new URL('..', import.meta.url);
 const dist = new URL('dist/', root);
@@ -80,13 +82,10 @@ export async function buildDist() {
   rmSync(dist, { recursive: true, force: true });
   // Caches keyed on the code (the catalog's, dist/cache) use this to tell builds apart.
   const buildId = new Date().toISOString();
-  const result = await build({
+  const common = {
     absWorkingDir: new URL('.', root).pathname,
-    entryPoints: { cli: 'server/cli/main.ts' },
     outdir: 'dist',
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20',
     // Dependencies are bundled too: resolving and loading hundreds of node_modules files
@@ -94,17 +93,35 @@ export async function buildDist() {
     // SQLite addon, esbuild (a binary, bundling the portal's browser code at run time),
     // tsx, and optional native speed-ups of ws that may be absent.
     external: ['better-sqlite3', 'esbuild', 'tsx', 'bufferutil', 'utf-8-validate'],
-    // CommonJS packages inside an ES module bundle still call require() for Node's
-    // built-ins and read __dirname; give them both.
-    banner: { js: COMMONJS_GLOBALS },
     sourcemap: 'linked',
-    chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'warning',
     metafile: true,
     minifyWhitespace: true,
     minifySyntax: true,
-    define: { KUBELAB_BUILD_ID: JSON.stringify(buildId) },
     plugins: [zodMiniOwnCore, zodEnglishOnly],
+  };
+  const result = await build({
+    ...common,
+    entryPoints: { cli: 'server/cli/main.ts' },
+    splitting: true,
+    format: 'esm',
+    // CommonJS packages inside an ES module bundle still call require() for Node's
+    // built-ins and read __dirname; give them both.
+    banner: { js: COMMONJS_GLOBALS },
+    chunkNames: 'chunks/[name]-[hash]',
+    define: { KUBELAB_BUILD_ID: JSON.stringify(buildId) },
+  });
+  const quick = await build({
+    ...common,
+    entryPoints: { quick: 'server/cli/quick.ts' },
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    // bin/quick.cjs compiles it as a plain script (node:vm), which has no import():
+    // esbuild turns each into a require().
+    supported: { 'dynamic-import': false },
+    // package-root.ts finds the package from its own module's URL.
+    banner: { js: "const __kubelabImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { KUBELAB_BUILD_ID: JSON.stringify(buildId), 'import.meta.url': '__kubelabImportMetaUrl' },
   });
   dropUnusedCommonJsGlobals(Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js')));
   // The portal's browser bundles too (web/server/prebuilt/), so the compiled `serve` reads
@@ -117,16 +134,18 @@ export async function buildDist() {
     await writePrebuilt(new URL('web/', dist).pathname);
   }
   // The project files the bundle was made of (not node_modules: the lock file stands for
-  // those), for bin/freshness.js; and the portal's browser sources, bundled above.
+  // those), for bin/freshness.cjs; and the portal's browser sources, bundled above.
   const inputs = [
-    ...Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/')),
+    ...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(quick.metafile.inputs)]),
+  ].filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/'));
+  inputs.push(
     ...['web/client', 'web/styles'].flatMap((dir) =>
       readdirSync(new URL(`${dir}/`, root), { recursive: true, withFileTypes: true })
         .filter((entry) => entry.isFile())
         .map((entry) => path.relative(new URL('.', root).pathname, path.join(entry.parentPath, entry.name)))),
-  ];
+  );
   writeFileSync(INPUTS_LIST, `${inputs.sort().join('\n')}\n`);
-  // Written last: bin/kubelab.js compares its time with the sources' to spot a stale build.
+  // Written last: bin/freshness.cjs compares its time with the sources' to spot a stale build.
   writeFileSync(BUILT_STAMP, `${buildId}\n`);
 }
 

@@ -4,9 +4,9 @@
 // needs none of it.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BUILD_ID } from '../paths/build-id.ts';
 import { packagePath } from '../paths/package-root.ts';
-import { cachedExercises, cachedSummaries, summarize, type CatalogCache, type ExerciseSummary } from './cache.ts';
+import { BUILD_CATALOG_CACHE } from './build-cache.ts';
+import { cachedExercises, cachedSummaries, summarize, type ExerciseSummary } from './cache.ts';
 import type { Exercise } from './exercise.ts';
 import { CatalogError, WHOLE_FILE, type CatalogProblem } from './problems.ts';
 
@@ -40,11 +40,12 @@ export async function loadExercise(dir: string): Promise<Exercise> {
 
 /**
  * Every folder under `root` is an exercise; throws CatalogError listing every problem found.
- * A build (not the sources) remembers a sound catalog in dist/cache until a file changes.
+ * A build (not the sources) remembers a sound catalog in dist/cache until a file changes
+ * (build-cache.ts).
  */
 export async function loadCatalog(root: string): Promise<Catalog> {
   const absRoot = path.resolve(root);
-  const cache = buildCache();
+  const cache = BUILD_CATALOG_CACHE;
   const exercises = cache === undefined ? await validateCatalog(absRoot) : await cachedExercises(absRoot, cache, validateCatalog);
   const index = new Map(exercises.map((e) => [e.id, e]));
   return { exercises, byId: (id) => index.get(id) };
@@ -53,13 +54,8 @@ export async function loadCatalog(root: string): Promise<Catalog> {
 /** What loadCatalog(root).exercises holds, in brief; a remembered catalog answers without reading its exercises. */
 export async function loadCatalogSummaries(root: string): Promise<ExerciseSummary[]> {
   const absRoot = path.resolve(root);
-  const cache = buildCache();
+  const cache = BUILD_CATALOG_CACHE;
   return cache === undefined ? (await validateCatalog(absRoot)).map(summarize) : cachedSummaries(absRoot, cache, validateCatalog);
-}
-
-/** Where a build remembers catalogs; the sources (run by tsx, no build id) always validate. */
-function buildCache(): CatalogCache | undefined {
-  return BUILD_ID === undefined ? undefined : { dir: packagePath('dist', 'cache'), codeVersion: BUILD_ID };
 }
 
 /** The exercises under `absRoot`, sorted by `order`; throws CatalogError listing every problem. */

@@ -7,7 +7,7 @@ import { loadConfig } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../db/errors.ts';
 import type { Role } from '../db/users.ts';
-import { table } from './exercises.ts';
+import { table } from './table.ts';
 import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 

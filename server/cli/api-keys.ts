@@ -11,7 +11,7 @@ import type { ApiKeyScope } from '../db/api-keys.ts';
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../db/errors.ts';
 import { ForbiddenError } from '../http/errors.ts';
-import { table } from './exercises.ts';
+import { table } from './table.ts';
 import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 

@@ -6,7 +6,7 @@ import { poolMembers } from '../cluster/pool/config.ts';
 import { loadConfig } from '../config/config.ts';
 import type { Command } from './args.ts';
 import { CliError } from './errors.ts';
-import { table } from './exercises.ts';
+import { table } from './table.ts';
 import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 

@@ -1,15 +1,12 @@
 // Every command but help: parses argv, dispatches, and turns the expected failures
 // (bad configuration, a broken catalog) into a message and an exit code.
-import { readFileSync } from 'node:fs';
 import { CatalogError, formatProblem } from '../catalog/problems.ts';
-// zod/mini (see graders/zod-mini.ts): one-shot commands start faster without classic zod.
-import * as z from '../../graders/zod-mini.ts';
-import { packagePath } from '../paths/package-root.ts';
 import { ConfigError } from '../config/config.ts';
 import { parseArgs } from './args.ts';
 import { CliError } from './errors.ts';
 import type { Io } from './io.ts';
 import { USAGE } from './usage.ts';
+import { version } from './version.ts';
 
 // Every command's module is loaded on demand, so `kubelab --help` or `exercises list`
 // never pays for the HTTP server, the Kubernetes client or the simulator.
@@ -77,10 +74,4 @@ export async function dispatch(argv: readonly string[], io: Io): Promise<number>
     }
     throw error;
   }
-}
-
-const PackageJson = z.object({ version: z.string() });
-
-function version(): string {
-  return PackageJson.parse(JSON.parse(readFileSync(packagePath('package.json'), 'utf8'))).version;
 }

@@ -10,16 +10,12 @@ import {
   type CatalogProblem,
 } from '../catalog/loader.ts';
 import { loadConfig } from '../config/config.ts';
+import { exerciseTable } from './exercise-table.ts';
 import type { Io } from './io.ts';
 
 export async function listExercises(io: Io): Promise<number> {
   const config = loadConfig(io.env, { cwd: io.cwd });
-  const exercises = await loadCatalogSummaries(config.exercisesDir);
-  const rows = [
-    ['ID', 'TITLE', 'MINUTES', 'CHECKS'],
-    ...exercises.map((e) => [e.id, e.title, String(e.minutes), String(e.checks)]),
-  ];
-  io.out(table(rows));
+  io.out(exerciseTable(await loadCatalogSummaries(config.exercisesDir)));
   return 0;
 }
 
@@ -97,12 +93,4 @@ async function kindOf(p: string): Promise<'file' | 'dir' | 'missing'> {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return 'missing';
     throw error;
   }
-}
-
-export function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows.reduce<number[]>(
-    (acc, row) => row.map((cell, i) => Math.max(acc[i] ?? 0, cell.length)),
-    [],
-  );
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
 }

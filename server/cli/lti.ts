@@ -7,7 +7,7 @@ import { NotFoundError } from '../db/errors.ts';
 import { ToolKeys } from '../lti/keys.ts';
 import { DuplicatePlatformError, NewPlatform, PlatformsRepo } from '../lti/platforms.ts';
 import { toolUrls } from '../lti/service.ts';
-import { table } from './exercises.ts';
+import { table } from './table.ts';
 import { withDataDatabase } from './data-database.ts';
 import type { Io } from './io.ts';
 

@@ -1,11 +1,11 @@
-// bin/kubelab.js runs the compiled dist/ only while it is at least as new as every file
+// bin/kubelab.cjs runs the compiled dist/ only while it is at least as new as every file
 // the build read (dist/INPUTS) plus the lock file and the build scripts; otherwise a
 // developer would run stale code. Checked on a scratch package with set file times.
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildIsFresh } from '../../bin/freshness.js';
+import { buildIsFresh } from '../../bin/freshness.cjs';
 
 const BUILT_AT = new Date('2026-06-01T12:00:00Z');
 const BEFORE = new Date('2026-06-01T11:00:00Z');
@@ -22,7 +22,7 @@ function file(rel: string, when: Date, text = ''): void {
 
 beforeEach(() => {
   root = `${mkdtempSync(path.join(tmpdir(), 'kubelab-fresh-'))}/`;
-  for (const rel of ['package-lock.json', 'bin/build.js', 'bin/freshness.js', 'server/a.ts', 'graders/b.ts']) file(rel, BEFORE);
+  for (const rel of ['package-lock.json', 'bin/build.js', 'bin/freshness.cjs', 'server/a.ts', 'graders/b.ts']) file(rel, BEFORE);
   file('dist/INPUTS', BUILT_AT, 'server/a.ts\ngraders/b.ts\n');
   file('dist/BUILT', BUILT_AT);
 });

@@ -1,6 +1,6 @@
 // `kubelab classes add NAME --owner USER`: the join link it prints opens the class; a
 // missing or learner owner is exit 1 with a message; malformed arguments are usage
-// errors (exit 2). The whole path runs once through the real bin (node bin/kubelab.js);
+// errors (exit 2). The whole path runs once through the real bin (node bin/kubelab.cjs);
 // the other cases call main(), the function the bin hands argv to, in-process.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

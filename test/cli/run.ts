@@ -1,9 +1,9 @@
-// Runs the real `kubelab` bin the way a user does: node bin/kubelab.js with an argv array.
+// Runs the real `kubelab` bin the way a user does: node bin/kubelab.cjs with an argv array.
 import { fileURLToPath } from 'node:url';
 import { execa, type Options } from 'execa';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../bin/kubelab.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/kubelab.cjs', import.meta.url));
 
 /** Only what the CLI needs from the parent environment: its own variables must come from the test. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {

@@ -1,4 +1,4 @@
-// Starts `kubelab serve` as a real process (node bin/kubelab.js serve) and resolves
+// Starts `kubelab serve` as a real process (node bin/kubelab.cjs serve) and resolves
 // with its URL once it logs its ready line: event-driven, no polling, no sleeping.
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';

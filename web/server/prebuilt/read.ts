@@ -1,7 +1,7 @@
 // The portal's bundles made by `npm run build` (bin/build.js, write.ts) into dist/web/,
 // read back by the compiled server instead of running esbuild as it starts. Used only
 // when this code itself runs from dist/ and every file under web/client and web/styles
-// is older than the bundles. bin/kubelab.js already runs the sources when they are
+// is older than the bundles. bin/kubelab.cjs already runs the sources when they are
 // newer (dist/INPUTS lists them); this guard also covers dist/ run some other way, as
 // a developer who edits the browser code must never be served the old one.
 import { readdirSync, readFileSync, statSync } from 'node:fs';

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Entry for `npx kubelab`. While the build in dist/ is fresh, the quick commands (help,
+// version, the exercise list) run from dist/quick.cjs and everything else from the
+// compiled CLI (bin/run.js); when the sources changed since, from the sources through
+// tsx. CommonJS on purpose: an ES module entry starts Node's module loader, ~10 ms that
+// the quick commands do without.
+'use strict';
+const { buildIsFresh } = require('./freshness.cjs');
+
+async function main(argv) {
+  const fresh = process.env.KUBELAB_FROM_SOURCE !== '1' && buildIsFresh();
+  if (fresh) {
+    const code = await require('./quick.cjs').runQuick(argv);
+    if (code !== undefined) return code;
+  }
+  const { runKubelab } = await import('./run.js');
+  return runKubelab(argv, { fresh });
+}
+
+main(process.argv.slice(2)).then(
+  async (code) => {
+    // A command has finished its work and closed what it opened when it returns, so exit
+    // as soon as its output is out: a natural exit tears the whole heap down first, ~5 ms
+    // of a command meant to take a blink. (A write to a pipe can finish later, on macOS
+    // say; an empty write calls back once everything before it is out.)
+    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+    process.exit(code);
+  },
+  (error) => {
+    // As an ES module entry would: the error on stderr, exit code 1.
+    process.exitCode = 1;
+    throw error;
+  },
+);
