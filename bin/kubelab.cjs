@@ -7,9 +7,16 @@
 'use strict';
 const { buildIsFresh } = require('./freshness.cjs');
 
+/**
+ * First words that can start a quick command (server/cli/quick.ts decides): the other
+ * commands skip loading it. `--help` after another word goes to the full CLI, which
+ * answers it too.
+ */
+const QUICK_WORDS = new Set(['help', '--help', '-h', 'version', '--version', '-v', 'exercises']);
+
 async function main(argv) {
   const fresh = process.env.KUBELAB_FROM_SOURCE !== '1' && buildIsFresh();
-  if (fresh) {
+  if (fresh && QUICK_WORDS.has(argv[0])) {
     const code = await require('./quick.cjs').runQuick(argv);
     if (code !== undefined) return code;
   }
