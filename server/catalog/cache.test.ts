@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachedExercises, cachedSummaries } from './cache.ts';
+import { cachedExercise, cachedExercises, cachedSummaries } from './cache.ts';
 import type { Exercise } from './exercise.ts';
 import { DEFAULT_EXERCISES_DIR, loadCatalog } from './loader.ts';
 
@@ -128,7 +128,7 @@ describe('cachedExercises', () => {
     expect(validations).toBe(2);
   });
 
-  it('summarises from the first line alone: a torn second line is seen only by whoever needs the exercises', async () => {
+  it('summarises from the first line alone: a torn exercise line is seen only by whoever needs the exercises', async () => {
     const cache = { dir: cacheDir, codeVersion: 'build-1', now: () => Date.now() + 10_000 };
     const [exercise] = await cachedExercises(root, cache, validate);
     const expected = [{ id: 'clusterip-basics', title: exercise!.title, minutes: exercise!.minutes, checks: exercise!.checks.length }];
@@ -136,13 +136,32 @@ describe('cachedExercises', () => {
     expect(await cachedSummaries(root, cache, validate)).toEqual(expected);
     const file = path.join(cacheDir, readdirSync(cacheDir)[0]!);
     const [head, body] = readFileSync(file, 'utf8').split('\n');
-    expect(JSON.parse(body!)).toEqual([exercise]);
+    expect(JSON.parse(body!)).toEqual(exercise);
     writeFileSync(file, `${head}\n[{"id": "clusterip-b`);
     expect(await cachedSummaries(root, cache, validate)).toEqual(expected);
     expect(validations).toBe(1);
     expect(await cachedExercises(root, cache, validate)).toEqual([exercise]);
     expect(validations).toBe(2);
     expect(await cachedExercises(root, cache, validate)).toEqual([exercise]);
+    expect(validations).toBe(2);
+  });
+
+  it('reads one exercise from its own line: another torn line goes unseen until that exercise is asked for', async () => {
+    cpSync(path.join(DEFAULT_EXERCISES_DIR, 'target-port'), path.join(root, 'target-port'), { recursive: true });
+    const cache = { dir: cacheDir, codeVersion: 'build-1', now: () => Date.now() + 10_000 };
+    const exercises = await cachedExercises(root, cache, validate);
+    const ids = exercises.map((e) => e.id);
+    expect(ids).toEqual(['clusterip-basics', 'target-port']);
+    const file = path.join(cacheDir, readdirSync(cacheDir)[0]!);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines).toHaveLength(3);
+    writeFileSync(file, [lines[0], lines[1], '{"id": "target-'].join('\n'));
+    expect(await cachedExercise(root, cache, validate, 'clusterip-basics')).toEqual({ exercise: exercises[0], ids });
+    expect(await cachedExercise(root, cache, validate, 'no-such-exercise')).toEqual({ exercise: undefined, ids });
+    expect(validations).toBe(1);
+    expect(await cachedExercise(root, cache, validate, 'target-port')).toEqual({ exercise: exercises[1], ids });
+    expect(validations).toBe(2);
+    expect(await cachedExercise(root, cache, validate, 'target-port')).toEqual({ exercise: exercises[1], ids });
     expect(validations).toBe(2);
   });
 

@@ -10,9 +10,10 @@
 // checkout: new inodes and times) still uses the cache, and an edit, a new file or a new
 // build is always seen. Only a sound catalog is kept.
 //
-// The file is two lines of JSON: the keys and a summary of each exercise, then the
-// exercises themselves. `kubelab exercises list` needs only the first (a tenth of the
-// bytes), so it reads the file as bytes and decodes and parses just that line.
+// The file is lines of JSON: the keys and a summary of each exercise, then one line per
+// exercise in the same order. `kubelab exercises list` needs only the first line (a
+// tenth of the bytes) and `kubelab grade` one more, so the file is read as bytes and only
+// the lines asked for are decoded and parsed.
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Exercise } from './exercise.ts';
@@ -51,9 +52,10 @@ interface CacheHead {
   summaries: ExerciseSummary[];
 }
 
-/** The cache file as read: its first line parsed, the second kept as bytes until asked for. */
+/** The cache file as read: its first line parsed, the exercises' lines kept as bytes until asked for. */
 interface Remembered {
   head: CacheHead;
+  /** One line per exercise of head.summaries, in its order. */
   body: Buffer;
 }
 
@@ -63,9 +65,33 @@ type Validate = (absRoot: string) => Promise<Exercise[]>;
 export async function cachedExercises(absRoot: string, cache: CatalogCache, validate: Validate): Promise<Exercise[]> {
   const found = await lookUp(absRoot, cache, validate);
   if (found.exercises !== undefined) return found.exercises;
-  const exercises = parseBody(found.remembered.body);
-  // A torn second line: validate as if nothing were remembered, and write the file anew.
-  return exercises ?? (await validateAndRemember(absRoot, validate, found.keys)).exercises;
+  const { head, body } = found.remembered;
+  const lines = exerciseLines(body);
+  const exercises = lines.length === head.summaries.length ? lines.map(parseExercise) : [];
+  if (exercises.length === head.summaries.length && exercises.every((e) => e !== undefined)) return exercises as Exercise[];
+  // A torn line: validate as if nothing were remembered, and write the file anew.
+  return (await validateAndRemember(absRoot, validate, found.keys)).exercises;
+}
+
+/** One exercise of what cachedExercises would answer (undefined when there is no such id), and every id. */
+export async function cachedExercise(
+  absRoot: string,
+  cache: CatalogCache,
+  validate: Validate,
+  id: string,
+): Promise<{ exercise: Exercise | undefined; ids: string[] }> {
+  const found = await lookUp(absRoot, cache, validate);
+  if (found.exercises === undefined) {
+    const { summaries } = found.remembered.head;
+    const ids = summaries.map((s) => s.id);
+    const index = ids.indexOf(id);
+    if (index < 0) return { exercise: undefined, ids };
+    const exercise = parseExercise(exerciseLines(found.remembered.body)[index]);
+    if (exercise?.id === id) return { exercise, ids };
+  }
+  // Just validated, or a torn line (then validated anew): the whole list is at hand.
+  const exercises = found.exercises ?? (await validateAndRemember(absRoot, validate, found.keys)).exercises;
+  return { exercise: exercises.find((e) => e.id === id), ids: exercises.map((e) => e.id) };
 }
 
 /** What `cachedExercises` would answer, summarised, without reading the exercises when the cache holds them. */
@@ -136,7 +162,7 @@ async function lookUp(absRoot: string, cache: CatalogCache, validate: Validate):
 async function validateAndRemember(absRoot: string, validate: Validate, keys: Keys): Promise<{ exercises: Exercise[] }> {
   const exercises = await validate(absRoot);
   const { file, ...head } = keys;
-  writeCacheFile(file, { ...head, summaries: exercises.map(summarize) }, Buffer.from(JSON.stringify(exercises)));
+  writeCacheFile(file, { ...head, summaries: exercises.map(summarize) }, Buffer.from(exercises.map((e) => JSON.stringify(e)).join('\n')));
   return { exercises };
 }
 
@@ -220,11 +246,20 @@ function readCacheFile(file: string): Remembered | undefined {
   }
 }
 
-/** The exercises of the second line, or undefined when it is not a list. */
-function parseBody(body: Buffer): Exercise[] | undefined {
+/** The exercises' lines, each still bytes. */
+function exerciseLines(body: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let end = body.indexOf(NEWLINE); end >= 0; start = end + 1, end = body.indexOf(NEWLINE, start)) lines.push(body.subarray(start, end));
+  lines.push(body.subarray(start));
+  return lines;
+}
+
+/** An exercise's line, or undefined when it is torn (or not an exercise's). */
+function parseExercise(line: Buffer | undefined): Exercise | undefined {
   try {
-    const exercises: unknown = JSON.parse(body.toString('utf8'));
-    return Array.isArray(exercises) ? (exercises as Exercise[]) : undefined;
+    const exercise: unknown = line === undefined ? undefined : JSON.parse(line.toString('utf8'));
+    return typeof exercise === 'object' && exercise !== null && typeof (exercise as Exercise).id === 'string' ? (exercise as Exercise) : undefined;
   } catch {
     return undefined;
   }

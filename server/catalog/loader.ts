@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { packagePath } from '../paths/package-root.ts';
 import { BUILD_CATALOG_CACHE } from './build-cache.ts';
-import { cachedExercises, cachedSummaries, summarize, type ExerciseSummary } from './cache.ts';
+import { cachedExercise, cachedExercises, cachedSummaries, summarize, type ExerciseSummary } from './cache.ts';
 import type { Exercise } from './exercise.ts';
 import { CatalogError, WHOLE_FILE, type CatalogProblem } from './problems.ts';
 
@@ -49,6 +49,15 @@ export async function loadCatalog(root: string): Promise<Catalog> {
   const exercises = cache === undefined ? await validateCatalog(absRoot) : await cachedExercises(absRoot, cache, validateCatalog);
   const index = new Map(exercises.map((e) => [e.id, e]));
   return { exercises, byId: (id) => index.get(id) };
+}
+
+/** One exercise of loadCatalog(root) (undefined when no exercise has that id), and every id; a remembered catalog reads only that exercise. */
+export async function findExercise(root: string, id: string): Promise<{ exercise: Exercise | undefined; ids: string[] }> {
+  const absRoot = path.resolve(root);
+  const cache = BUILD_CATALOG_CACHE;
+  if (cache !== undefined) return cachedExercise(absRoot, cache, validateCatalog, id);
+  const exercises = await validateCatalog(absRoot);
+  return { exercise: exercises.find((e) => e.id === id), ids: exercises.map((e) => e.id) };
 }
 
 /** What loadCatalog(root).exercises holds, in brief; a remembered catalog answers without reading its exercises. */

@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_EXERCISES_DIR, loadCatalog, type Catalog } from '../catalog/loader.ts';
+import { DEFAULT_EXERCISES_DIR, findExercise, type Exercise } from '../catalog/loader.ts';
 import { ForbiddenError, NotFoundError } from '../../graders/cluster/errors.ts';
 import type { Executor } from '../../graders/exec.ts';
 import type { GradeCost } from '../../graders/counting.ts';
@@ -117,15 +117,15 @@ export async function runGrade(argv: string[], options: GradeCliOptions = {}): P
     return usage(`--namespace ${JSON.stringify(namespace)} is not a valid namespace name: it must be a DNS-1123 label (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)`);
   }
 
-  let catalog: Catalog;
+  let found: { exercise: Exercise | undefined; ids: string[] };
   try {
-    catalog = await loadCatalog(io.env['KUBELAB_EXERCISES_DIR'] ?? DEFAULT_EXERCISES_DIR);
+    found = await findExercise(io.env['KUBELAB_EXERCISES_DIR'] ?? DEFAULT_EXERCISES_DIR, exerciseId);
   } catch (error) {
     io.err(`kubelab grade: cannot load the exercise catalog: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
-  const exercise = catalog.byId(exerciseId);
-  if (!exercise) return usage(`unknown exercise "${exerciseId}"; known: ${catalog.exercises.map((e) => e.id).join(', ')}`);
+  const { exercise } = found;
+  if (!exercise) return usage(`unknown exercise "${exerciseId}"; known: ${found.ids.join(', ')}`);
 
   const file = kubeconfigPath(values.kubeconfig, io);
   let kubeconfig: string;
