@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BUILT_STAMP, buildIsFresh, INPUTS_LIST } from './freshness.cjs';
+import { BUILT_STAMP, buildIsFresh, INPUTS_LIST, QUICK_INPUTS_LIST } from './freshness.cjs';
 
 const root = new URL('..', import.meta.url);
 const dist = new URL('dist/', root);
@@ -135,9 +135,9 @@ export async function buildDist() {
   }
   // The project files the bundle was made of (not node_modules: the lock file stands for
   // those), for bin/freshness.cjs; and the portal's browser sources, bundled above.
-  const inputs = [
-    ...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(quick.metafile.inputs)]),
-  ].filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/'));
+  const ownFiles = (metafile) => Object.keys(metafile.inputs).filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/'));
+  const quickInputs = ownFiles(quick.metafile);
+  const inputs = [...new Set([...ownFiles(result.metafile), ...quickInputs])];
   inputs.push(
     ...['web/client', 'web/styles'].flatMap((dir) =>
       readdirSync(new URL(`${dir}/`, root), { recursive: true, withFileTypes: true })
@@ -145,6 +145,7 @@ export async function buildDist() {
         .map((entry) => path.relative(new URL('.', root).pathname, path.join(entry.parentPath, entry.name)))),
   );
   writeFileSync(INPUTS_LIST, `${inputs.sort().join('\n')}\n`);
+  writeFileSync(QUICK_INPUTS_LIST, `${quickInputs.sort().join('\n')}\n`);
   // Written last: bin/freshness.cjs compares its time with the sources' to spot a stale build.
   writeFileSync(BUILT_STAMP, `${buildId}\n`);
 }

@@ -17,18 +17,24 @@ const ALWAYS_CHECKED = ['package-lock.json', 'bin/build.js', 'bin/freshness.cjs'
 
 exports.BUILT_STAMP = `${packageRoot}dist/BUILT`;
 exports.INPUTS_LIST = `${packageRoot}dist/INPUTS`;
+/** The inputs of dist/quick.cjs alone (a tenth of them): what its commands need checked. */
+exports.QUICK_INPUTS_LIST = `${packageRoot}dist/INPUTS-quick`;
 
 function mtime(file) {
   return statSync(file, { throwIfNoEntry: false })?.mtimeMs;
 }
 
-/** `root`: the package folder, ending in a slash (tests pass a scratch copy). */
-exports.buildIsFresh = function buildIsFresh(root = packageRoot) {
+/**
+ * `root`: the package folder, ending in a slash (tests pass a scratch copy). `list`: the
+ * file naming the inputs, under dist/ (INPUTS for the whole build, INPUTS-quick for
+ * dist/quick.cjs).
+ */
+exports.buildIsFresh = function buildIsFresh(root = packageRoot, list = 'INPUTS') {
   const built = mtime(`${root}dist/BUILT`);
   if (built === undefined) return false;
   let inputs;
   try {
-    inputs = readFileSync(`${root}dist/INPUTS`, 'utf8').split('\n').filter(Boolean);
+    inputs = readFileSync(`${root}dist/${list}`, 'utf8').split('\n').filter(Boolean);
   } catch {
     return false;
   }

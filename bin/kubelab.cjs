@@ -15,11 +15,13 @@ const { buildIsFresh } = require('./freshness.cjs');
 const QUICK_WORDS = new Set(['help', '--help', '-h', 'version', '--version', '-v', 'exercises']);
 
 async function main(argv) {
-  const fresh = process.env.KUBELAB_FROM_SOURCE !== '1' && buildIsFresh();
-  if (fresh && QUICK_WORDS.has(argv[0])) {
+  const fromSource = process.env.KUBELAB_FROM_SOURCE === '1';
+  // Only dist/quick.cjs's own inputs need to be older than the build for it to run.
+  if (!fromSource && QUICK_WORDS.has(argv[0]) && buildIsFresh(undefined, 'INPUTS-quick')) {
     const code = await require('./quick.cjs').runQuick(argv);
     if (code !== undefined) return code;
   }
+  const fresh = !fromSource && buildIsFresh();
   const { runKubelab } = await import('./run.js');
   return runKubelab(argv, { fresh });
 }

@@ -54,6 +54,20 @@ describe('buildIsFresh', () => {
     expect(buildIsFresh(root)).toBe(false);
   });
 
+  it("judges dist/quick.cjs by its own inputs: an edit elsewhere leaves it fresh", () => {
+    file('dist/INPUTS-quick', BUILT_AT, 'server/a.ts\n');
+    file('graders/b.ts', AFTER);
+    expect(buildIsFresh(root)).toBe(false);
+    expect(buildIsFresh(root, 'INPUTS-quick')).toBe(true);
+    for (const rel of ['server/a.ts', 'package-lock.json', 'bin/freshness.cjs']) {
+      file(rel, AFTER);
+      expect(buildIsFresh(root, 'INPUTS-quick'), rel).toBe(false);
+      file(rel, BEFORE);
+    }
+    rmSync(path.join(root, 'dist/INPUTS-quick'));
+    expect(buildIsFresh(root, 'INPUTS-quick')).toBe(false);
+  });
+
   it('ignores files the build never read', () => {
     file('server/new-and-unused.ts', AFTER);
     expect(buildIsFresh(root)).toBe(true);
