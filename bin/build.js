@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BUILT_STAMP, buildIsFresh, INPUTS_LIST, QUICK_INPUTS_LIST } from './freshness.cjs';
+import { BUILT_STAMP, buildIsFresh, GRADE_INPUTS_LIST, INPUTS_LIST, QUICK_INPUTS_LIST } from './freshness.cjs';
 
 const root = new URL('..', import.meta.url);
 const dist = new URL('dist/', root);
@@ -77,6 +77,42 @@ function dropUnusedCommonJsGlobals(files) {
   }
 }
 
+/** Project files only: the lock file stands for node_modules. */
+function ownFiles(files) {
+  return files.filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/'));
+}
+
+/**
+ * The project files one command of the ES module build can run: the CLI's front (main,
+ * jitless, dispatch) with what they import up front (dispatch imports every command on
+ * demand), and the command's module with everything it imports, up front or on demand.
+ */
+function commandInputs(metafile, commandModule) {
+  const { outputs } = metafile;
+  const outputOf = (entry) => {
+    const output = Object.keys(outputs).find((file) => outputs[file].entryPoint === entry);
+    if (output === undefined) throw new Error(`bin/build.js: no output for ${entry}`);
+    return output;
+  };
+  const reachable = (start, onDemandToo) => {
+    const seen = new Set();
+    const visit = (output) => {
+      if (seen.has(output)) return;
+      seen.add(output);
+      for (const { path: imported, kind, external } of outputs[output].imports) {
+        if (!external && (kind === 'import-statement' || onDemandToo)) visit(imported);
+      }
+    };
+    visit(outputOf(start));
+    return [...seen];
+  };
+  const chunks = new Set([
+    ...['server/cli/main.ts', 'server/cli/jitless.ts', 'server/cli/dispatch.ts'].flatMap((front) => reachable(front, false)),
+    ...reachable(commandModule, true),
+  ]);
+  return ownFiles([...new Set([...chunks].flatMap((chunk) => Object.keys(outputs[chunk].inputs)))]);
+}
+
 /** Compiles everything into dist/ (replacing what was there). */
 export async function buildDist() {
   rmSync(dist, { recursive: true, force: true });
@@ -135,9 +171,8 @@ export async function buildDist() {
   }
   // The project files the bundle was made of (not node_modules: the lock file stands for
   // those), for bin/freshness.cjs; and the portal's browser sources, bundled above.
-  const ownFiles = (metafile) => Object.keys(metafile.inputs).filter((file) => !file.startsWith('node_modules/') && !file.includes('/node_modules/'));
-  const quickInputs = ownFiles(quick.metafile);
-  const inputs = [...new Set([...ownFiles(result.metafile), ...quickInputs])];
+  const quickInputs = ownFiles(Object.keys(quick.metafile.inputs));
+  const inputs = [...new Set([...ownFiles(Object.keys(result.metafile.inputs)), ...quickInputs])];
   inputs.push(
     ...['web/client', 'web/styles'].flatMap((dir) =>
       readdirSync(new URL(`${dir}/`, root), { recursive: true, withFileTypes: true })
@@ -146,6 +181,7 @@ export async function buildDist() {
   );
   writeFileSync(INPUTS_LIST, `${inputs.sort().join('\n')}\n`);
   writeFileSync(QUICK_INPUTS_LIST, `${quickInputs.sort().join('\n')}\n`);
+  writeFileSync(GRADE_INPUTS_LIST, `${commandInputs(result.metafile, 'server/cli/grade.ts').sort().join('\n')}\n`);
   // Written last: bin/freshness.cjs compares its time with the sources' to spot a stale build.
   writeFileSync(BUILT_STAMP, `${buildId}\n`);
 }

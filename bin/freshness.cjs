@@ -19,6 +19,8 @@ exports.BUILT_STAMP = `${packageRoot}dist/BUILT`;
 exports.INPUTS_LIST = `${packageRoot}dist/INPUTS`;
 /** The inputs of dist/quick.cjs alone (a tenth of them): what its commands need checked. */
 exports.QUICK_INPUTS_LIST = `${packageRoot}dist/INPUTS-quick`;
+/** The inputs `kubelab grade` can run (a quarter of them). */
+exports.GRADE_INPUTS_LIST = `${packageRoot}dist/INPUTS-grade`;
 
 function mtime(file) {
   return statSync(file, { throwIfNoEntry: false })?.mtimeMs;
@@ -27,7 +29,7 @@ function mtime(file) {
 /**
  * `root`: the package folder, ending in a slash (tests pass a scratch copy). `list`: the
  * file naming the inputs, under dist/ (INPUTS for the whole build, INPUTS-quick for
- * dist/quick.cjs).
+ * dist/quick.cjs, INPUTS-grade for `kubelab grade`).
  */
 exports.buildIsFresh = function buildIsFresh(root = packageRoot, list = 'INPUTS') {
   const built = mtime(`${root}dist/BUILT`);

@@ -2,4 +2,5 @@
 export declare const BUILT_STAMP: string;
 export declare const INPUTS_LIST: string;
 export declare const QUICK_INPUTS_LIST: string;
-export declare function buildIsFresh(root?: string, list?: 'INPUTS' | 'INPUTS-quick'): boolean;
+export declare const GRADE_INPUTS_LIST: string;
+export declare function buildIsFresh(root?: string, list?: 'INPUTS' | 'INPUTS-quick' | 'INPUTS-grade'): boolean;

@@ -1,9 +1,10 @@
 // bin/kubelab.cjs runs the compiled dist/ only while it is at least as new as every file
 // the build read (dist/INPUTS) plus the lock file and the build scripts; otherwise a
 // developer would run stale code. Checked on a scratch package with set file times.
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIsFresh } from '../../bin/freshness.cjs';
 
@@ -71,5 +72,24 @@ describe('buildIsFresh', () => {
   it('ignores files the build never read', () => {
     file('server/new-and-unused.ts', AFTER);
     expect(buildIsFresh(root)).toBe(true);
+  });
+});
+
+describe("the build's input lists (dist/, as npm test builds it)", () => {
+  const REPO = fileURLToPath(new URL('../../', import.meta.url));
+  const list = (name: string) => readFileSync(path.join(REPO, 'dist', name), 'utf8').split('\n').filter(Boolean);
+
+  it("name, for grade and for dist/quick.cjs, a part of the whole build's inputs that holds what they run and nothing of the server or the simulator", () => {
+    const all = new Set(list('INPUTS'));
+    for (const [name, runs] of [
+      ['INPUTS-grade', ['server/cli/grade.ts', 'server/cli/dispatch.ts', 'graders/engine.ts', 'server/cluster/lean/exec.ts', 'server/cluster/kubeconfig-yaml.ts', 'server/catalog/exercise.ts']],
+      ['INPUTS-quick', ['server/cli/quick.ts', 'server/catalog/cache.ts', 'server/config/config.ts', 'server/cli/usage.ts']],
+    ] as const) {
+      const part = list(name);
+      expect(part.filter((file) => !all.has(file)), name).toEqual([]);
+      expect(part, name).toEqual(expect.arrayContaining([...runs]));
+      expect(part.filter((file) => /^(kubesim|web|server\/http)\//.test(file)), name).toEqual([]);
+      expect(part.length, name).toBeLessThan(all.size / 3);
+    }
   });
 });
