@@ -165,6 +165,27 @@ describe('cachedExercises', () => {
     expect(validations).toBe(2);
   });
 
+  it("finds one exercise by its own folder's times: a change in another exercise's folder goes unseen by it, one in its own or a new folder does not", async () => {
+    cpSync(path.join(DEFAULT_EXERCISES_DIR, 'target-port'), path.join(root, 'target-port'), { recursive: true });
+    const cache = { dir: cacheDir, codeVersion: 'build-1', now: () => Date.now() + 10_000 };
+    const [first, second] = await cachedExercises(root, cache, validate);
+    const ids = ['clusterip-basics', 'target-port'];
+    const otherYaml = path.join(root, 'target-port', 'exercise.yaml');
+    writeFileSync(otherYaml, readFileSync(otherYaml, 'utf8').replace(/^title: .*$/m, 'title: Changed elsewhere'));
+    expect(await cachedExercise(root, cache, validate, 'clusterip-basics')).toEqual({ exercise: first, ids });
+    expect(validations).toBe(1);
+    // Asked for, the changed one is validated (with the rest).
+    expect((await cachedExercise(root, cache, validate, 'target-port')).exercise?.title).toBe('Changed elsewhere');
+    expect(validations).toBe(2);
+    writeFileSync(path.join(root, 'clusterip-basics', 'instructions.md'), '# Its own, changed\n');
+    expect((await cachedExercise(root, cache, validate, 'clusterip-basics')).exercise?.instructions).toBe('# Its own, changed\n');
+    expect(validations).toBe(3);
+    cpSync(path.join(root, 'target-port'), path.join(root, 'copy-of-target-port'), { recursive: true });
+    await expect(cachedExercise(root, cache, validate, 'clusterip-basics')).rejects.toThrow(/already used by/);
+    expect(validations).toBe(4);
+    expect(second!.id).toBe('target-port');
+  });
+
   it('summarises what it validates when nothing is remembered, and sees a new title', async () => {
     const cache = { dir: cacheDir, codeVersion: 'build-1' };
     const yaml = path.join(root, 'clusterip-basics', 'exercise.yaml');

@@ -5,59 +5,30 @@
 // The cache is keyed on the code (the build id) and on the files under the root, two
 // ways. First by each file's and folder's path, size, times and inode, as git's index
 // does: a stat per entry, no reading (an unchanged folder holds the same entries, so the
-// tree remembered with the key stands in for listing every folder). When that differs, or when a file changed too recently for its times
-// to tell, by every file's bytes: so a copy of the same catalog (a Docker layer, a fresh
-// checkout: new inodes and times) still uses the cache, and an edit, a new file or a new
-// build is always seen. Only a sound catalog is kept.
+// tree remembered with the key stands in for listing every folder). When that differs,
+// or when a file changed too recently for its times to tell, by every file's bytes: so a
+// copy of the same catalog (a Docker layer, a fresh checkout: new inodes and times) still
+// uses the cache, and an edit, a new file or a new build is always seen. Only a sound
+// catalog is kept.
 //
-// The file is lines of JSON: the keys and a summary of each exercise, then one line per
-// exercise in the same order. `kubelab exercises list` needs only the first line (a
-// tenth of the bytes) and `kubelab grade` one more, so the file is read as bytes and only
-// the lines asked for are decoded and parsed.
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// The file (cache-file.ts) holds a summary of each exercise and each exercise on a line
+// of its own: `kubelab exercises list` reads only the summaries, `kubelab grade` only its
+// exercise, whose own folder's times are enough to tell it is current.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import {
+  exerciseLines,
+  parseExercise,
+  readCacheFile,
+  writeCacheFile,
+  type CatalogCache,
+  type ExerciseSummary,
+  type Remembered,
+  type Tree,
+} from './cache-file.ts';
 import type { Exercise } from './exercise.ts';
 
-/** What `kubelab exercises list` shows of an exercise. */
-export interface ExerciseSummary {
-  id: string;
-  title: string;
-  minutes: number;
-  /** How many checks grade it. */
-  checks: number;
-}
-
-export interface CatalogCache {
-  /** Folder for the cache files (created when missing). */
-  readonly dir: string;
-  /** Identifies the code that validated: a catalog validated by other code is not reused. */
-  readonly codeVersion: string;
-  /** The clock, for the recent-change window (tests move it). */
-  readonly now?: () => number;
-}
-
-/** Every folder (the root is '') and file under the root, relative and '/'-separated. */
-interface Tree {
-  dirs: string[];
-  files: string[];
-}
-
-/** The cache file's first line. */
-interface CacheHead {
-  /** statKey's value when the files last matched; '' when they were too recent to tell. */
-  statKey: string;
-  contentKey: string;
-  /** The tree both keys were made of. */
-  tree: Tree;
-  summaries: ExerciseSummary[];
-}
-
-/** The cache file as read: its first line parsed, the exercises' lines kept as bytes until asked for. */
-interface Remembered {
-  head: CacheHead;
-  /** One line per exercise of head.summaries, in its order. */
-  body: Buffer;
-}
+export type { CatalogCache, ExerciseSummary } from './cache-file.ts';
 
 type Validate = (absRoot: string) => Promise<Exercise[]>;
 
@@ -80,7 +51,10 @@ export async function cachedExercise(
   validate: Validate,
   id: string,
 ): Promise<{ exercise: Exercise | undefined; ids: string[] }> {
-  const found = await lookUp(absRoot, cache, validate);
+  const remembered = readCacheFile(cacheFileOf(absRoot, cache));
+  const unchanged = remembered && unchangedExercise(absRoot, remembered, cache, id);
+  if (unchanged) return unchanged;
+  const found = await lookUp(absRoot, cache, validate, remembered);
   if (found.exercises === undefined) {
     const { summaries } = found.remembered.head;
     const ids = summaries.map((s) => s.id);
@@ -130,12 +104,35 @@ interface Keys {
 /** Either the remembered file, still current, or the exercises just validated (and remembered). */
 type Found = { exercises?: undefined; remembered: Remembered; keys: Keys } | { exercises: Exercise[] };
 
-async function lookUp(absRoot: string, cache: CatalogCache, validate: Validate): Promise<Found> {
+/**
+ * One remembered exercise whose own folder, and the root, stat as remembered: its line is
+ * current whatever changed in the other exercises' folders (`kubelab grade` then stats
+ * ~60 entries, not ~470). Undefined when that cannot be told so.
+ */
+function unchangedExercise(absRoot: string, { head, body }: Remembered, cache: CatalogCache, id: string): { exercise: Exercise; ids: string[] } | undefined {
+  const ids = head.summaries.map((s) => s.id);
+  const index = ids.indexOf(id);
+  if (head.statKey === '' || index < 0) return undefined;
+  const exercise = parseExercise(exerciseLines(body)[index]);
+  const folder = exercise && path.relative(absRoot, exercise.dir);
+  if (exercise?.id !== id || !folder || folder.includes('/') || folder.includes(path.sep) || folder.startsWith('.')) return undefined;
+  const own = (rel: string) => rel === folder || rel.startsWith(`${folder}/`);
+  const tree = { dirs: ['', ...head.tree.dirs.filter(own)], files: head.tree.files.filter(own) };
   const now = (cache.now ?? Date.now)();
-  // One file per catalog root, so two catalogs used in turn do not evict each other (the
-  // keys name the root too, so two roots sharing a file name only take turns).
-  const file = path.join(cache.dir, `catalog-${fnv1a(absRoot)}.json`);
-  const remembered = readCacheFile(file);
+  const key = statKeyIfPresent(absRoot, tree, cache.codeVersion, now);
+  if (!key?.settled) return undefined;
+  const rememberedLines = new Set(head.statKey.split('\n'));
+  return key.key.split('\n').every((line) => rememberedLines.has(line)) ? { exercise, ids } : undefined;
+}
+
+/** One file per catalog root, so two catalogs used in turn do not evict each other (the keys name the root too, so two roots sharing a file name only take turns). */
+function cacheFileOf(absRoot: string, cache: CatalogCache): string {
+  return path.join(cache.dir, `catalog-${fnv1a(absRoot)}.json`);
+}
+
+async function lookUp(absRoot: string, cache: CatalogCache, validate: Validate, remembered = readCacheFile(cacheFileOf(absRoot, cache))): Promise<Found> {
+  const now = (cache.now ?? Date.now)();
+  const file = cacheFileOf(absRoot, cache);
   if (remembered !== undefined && remembered.head.statKey !== '') {
     const { head } = remembered;
     // Adding, removing or renaming an entry moves its folder's times, so when every
@@ -226,65 +223,4 @@ function fnv1a(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return (hash >>> 0).toString(16).padStart(8, '0');
-}
-
-const NEWLINE = 0x0a;
-
-/** Our own file, but a torn or hand-edited one is simply ignored (JSON.stringify never writes a raw newline). */
-function readCacheFile(file: string): Remembered | undefined {
-  try {
-    const bytes = readFileSync(file);
-    const end = bytes.indexOf(NEWLINE);
-    if (end < 0) return undefined;
-    const data: unknown = JSON.parse(bytes.toString('utf8', 0, end));
-    if (typeof data !== 'object' || data === null) return undefined;
-    const { statKey: stat, contentKey, tree, summaries } = data as Partial<CacheHead>;
-    if (typeof stat !== 'string' || typeof contentKey !== 'string' || !isTree(tree) || !isSummaryList(summaries)) return undefined;
-    return { head: { statKey: stat, contentKey, tree, summaries }, body: bytes.subarray(end + 1) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The exercises' lines, each still bytes. */
-function exerciseLines(body: Buffer): Buffer[] {
-  const lines: Buffer[] = [];
-  let start = 0;
-  for (let end = body.indexOf(NEWLINE); end >= 0; start = end + 1, end = body.indexOf(NEWLINE, start)) lines.push(body.subarray(start, end));
-  lines.push(body.subarray(start));
-  return lines;
-}
-
-/** An exercise's line, or undefined when it is torn (or not an exercise's). */
-function parseExercise(line: Buffer | undefined): Exercise | undefined {
-  try {
-    const exercise: unknown = line === undefined ? undefined : JSON.parse(line.toString('utf8'));
-    return typeof exercise === 'object' && exercise !== null && typeof (exercise as Exercise).id === 'string' ? (exercise as Exercise) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isSummaryList(value: unknown): value is ExerciseSummary[] {
-  return (
-    Array.isArray(value) &&
-    value.every((s: Partial<ExerciseSummary> | null) => typeof s?.id === 'string' && typeof s.title === 'string' && typeof s.minutes === 'number' && typeof s.checks === 'number')
-  );
-}
-
-function isTree(value: unknown): value is Tree {
-  const strings = (list: unknown) => Array.isArray(list) && list.every((item) => typeof item === 'string');
-  return typeof value === 'object' && value !== null && strings((value as Tree).dirs) && strings((value as Tree).files);
-}
-
-/** Best effort: a read-only install just validates every time. Written whole, then renamed, so a reader never sees half. */
-function writeCacheFile(file: string, head: CacheHead, body: Buffer): void {
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body]));
-    renameSync(temporary, file);
-  } catch {
-    // Nothing lost: the catalog was validated and is returned.
-  }
 }
