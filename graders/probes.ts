@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as z from './zod-mini.ts';
 import { AlreadyExistsError } from './cluster/errors.ts';
 import type { ClusterClient, KubeObject } from './cluster/types.ts';
-import { isPodReady, isTerminating } from './k8s/objects.ts';
+import { byCodeUnit, isPodReady, isTerminating } from './k8s/objects.ts';
 import { PodSchema, type Pod } from './k8s/schemas.ts';
 import { GraderError } from './types.ts';
 
@@ -98,7 +98,7 @@ export class ProbePool {
       items
         .map((item) => NodeSchema.parse(item))
         .filter((n) => !n.spec.unschedulable && n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'))
-        .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)),
+        .sort((a, b) => byCodeUnit(a.metadata.name, b.metadata.name)),
     );
     return this.#nodes;
   }
