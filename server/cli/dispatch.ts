@@ -6,7 +6,7 @@ import { parseArgs } from './args.ts';
 import { CliError } from './errors.ts';
 import type { Io } from './io.ts';
 import { USAGE } from './usage.ts';
-import { version } from './version.ts';
+import { helpOrVersion } from './version.ts';
 
 // Every command's module is loaded on demand, so `kubelab --help` or `exercises list`
 // never pays for the HTTP server, the Kubernetes client or the simulator.
@@ -53,11 +53,8 @@ export async function dispatch(argv: readonly string[], io: Io): Promise<number>
       case 'grade':
         return await (await import('./grade.ts')).runGrade([...command.rest]);
       case 'help':
-        io.out(USAGE);
-        return 0;
       case 'version':
-        io.out(`kubelab ${version()}\n`);
-        return 0;
+        return helpOrVersion(command.name, io);
     }
   } catch (error) {
     if (error instanceof ConfigError) {

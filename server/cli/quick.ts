@@ -17,7 +17,7 @@ import { exerciseTable } from './exercise-table.ts';
 import { asksForHelp } from './help.ts';
 import { processIo, type Io } from './io.ts';
 import { USAGE } from './usage.ts';
-import { version } from './version.ts';
+import { helpOrVersion } from './version.ts';
 
 /**
  * The exit code, or undefined when the full CLI must run the command. `cache`: where the
@@ -32,11 +32,8 @@ export async function runQuick(argv: readonly string[], io: Io = processIo, cach
   if (!parsed.ok) return undefined;
   switch (parsed.command.name) {
     case 'help':
-      io.out(USAGE);
-      return 0;
     case 'version':
-      io.out(`kubelab ${version()}\n`);
-      return 0;
+      return helpOrVersion(parsed.command.name, io);
     case 'exercises list': {
       const exercises = cache && (await rememberedExercises(io, cache));
       if (exercises === undefined) return undefined;
