@@ -3,9 +3,10 @@
 // itself (module.enableCompileCache, bin/run.js), Node 20 cannot; a lone CommonJS script
 // compiled through node:vm can, on every version.
 //
-// The kept code is named after the script file as opened (inode, time) and the Node
-// version: V8 checks its own version, its flags and the source's length, not the text,
-// so a rebuilt script of the same length must never meet the code of the old one.
+// The kept code is named after the script file as opened (size, modification time) and
+// the Node version: V8 checks its own version, its flags and the source's length, not the
+// text, so a rebuilt script of the same length must never meet the code of the old one.
+// Not the inode: a copy that keeps the times (a Docker layer) may use what the original kept.
 'use strict';
 const { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { createRequire, wrap } = require('node:module');
@@ -37,7 +38,7 @@ function loadScript(file, codeDir) {
   } finally {
     closeSync(fd);
   }
-  const codeFile = path.join(codeDir, `${path.basename(file)}-${stats.ino}-${stats.mtimeMs}-${process.version}-${process.arch}.v8`);
+  const codeFile = path.join(codeDir, `${path.basename(file)}-${stats.size}-${stats.mtimeMs}-${process.version}-${process.arch}.v8`);
   let cachedData;
   try {
     cachedData = readFileSync(codeFile);
