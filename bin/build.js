@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BUILT_STAMP, buildIsFresh, GRADE_INPUTS_LIST, INPUTS_LIST, QUICK_INPUTS_LIST } from './freshness.cjs';
+import { BUILT_STAMP, buildIsFresh, inputsList } from './freshness.cjs';
 
 const root = new URL('..', import.meta.url);
 const dist = new URL('dist/', root);
@@ -179,9 +179,13 @@ export async function buildDist() {
         .filter((entry) => entry.isFile())
         .map((entry) => path.relative(new URL('.', root).pathname, path.join(entry.parentPath, entry.name)))),
   );
-  writeFileSync(INPUTS_LIST, `${inputs.sort().join('\n')}\n`);
-  writeFileSync(QUICK_INPUTS_LIST, `${quickInputs.sort().join('\n')}\n`);
-  writeFileSync(GRADE_INPUTS_LIST, `${commandInputs(result.metafile, 'server/cli/grade.ts').sort().join('\n')}\n`);
+  for (const [name, files] of [
+    ['INPUTS', inputs],
+    ['INPUTS-quick', quickInputs],
+    ['INPUTS-grade', commandInputs(result.metafile, 'server/cli/grade.ts')],
+  ]) {
+    writeFileSync(inputsList(name), `${files.sort().join('\n')}\n`);
+  }
   // Written last: bin/freshness.cjs compares its time with the sources' to spot a stale build.
   writeFileSync(BUILT_STAMP, `${buildId}\n`);
 }

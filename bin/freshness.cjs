@@ -16,27 +16,24 @@ const packageRoot = `${path.dirname(__dirname)}${path.sep}`;
 const ALWAYS_CHECKED = ['package-lock.json', 'bin/build.js', 'bin/freshness.cjs'];
 
 exports.BUILT_STAMP = `${packageRoot}dist/BUILT`;
-exports.INPUTS_LIST = `${packageRoot}dist/INPUTS`;
-/** The inputs of dist/quick.cjs alone (a tenth of them): what its commands need checked. */
-exports.QUICK_INPUTS_LIST = `${packageRoot}dist/INPUTS-quick`;
-/** The inputs `kubelab grade` can run (a quarter of them). */
-exports.GRADE_INPUTS_LIST = `${packageRoot}dist/INPUTS-grade`;
+/**
+ * The file listing the inputs of the whole build (INPUTS), or of the part one command can
+ * run: INPUTS-quick for dist/quick.cjs (a tenth of them), INPUTS-grade for `kubelab grade`
+ * (a quarter).
+ */
+exports.inputsList = (name = 'INPUTS', root = packageRoot) => `${root}dist/${name}`;
 
 function mtime(file) {
   return statSync(file, { throwIfNoEntry: false })?.mtimeMs;
 }
 
-/**
- * `root`: the package folder, ending in a slash (tests pass a scratch copy). `list`: the
- * file naming the inputs, under dist/ (INPUTS for the whole build, INPUTS-quick for
- * dist/quick.cjs, INPUTS-grade for `kubelab grade`).
- */
+/** `root`: the package folder, ending in a slash (tests pass a scratch copy). `list`: which inputs (inputsList). */
 exports.buildIsFresh = function buildIsFresh(root = packageRoot, list = 'INPUTS') {
   const built = mtime(`${root}dist/BUILT`);
   if (built === undefined) return false;
   let inputs;
   try {
-    inputs = readFileSync(`${root}dist/${list}`, 'utf8').split('\n').filter(Boolean);
+    inputs = readFileSync(exports.inputsList(list, root), 'utf8').split('\n').filter(Boolean);
   } catch {
     return false;
   }

@@ -56,12 +56,8 @@ export async function cachedExercise(
   if (unchanged) return unchanged;
   const found = await lookUp(absRoot, cache, validate, remembered);
   if (found.exercises === undefined) {
-    const { summaries } = found.remembered.head;
-    const ids = summaries.map((s) => s.id);
-    const index = ids.indexOf(id);
-    if (index < 0) return { exercise: undefined, ids };
-    const exercise = parseExercise(exerciseLines(found.remembered.body)[index]);
-    if (exercise?.id === id) return { exercise, ids };
+    const { known, exercise, ids } = rememberedExercise(found.remembered, id);
+    if (!known || exercise) return { exercise, ids };
   }
   // Just validated, or a torn line (then validated anew): the whole list is at hand.
   const exercises = found.exercises ?? (await validateAndRemember(absRoot, validate, found.keys)).exercises;
@@ -109,13 +105,12 @@ type Found = { exercises?: undefined; remembered: Remembered; keys: Keys } | { e
  * current whatever changed in the other exercises' folders (`kubelab grade` then stats
  * ~60 entries, not ~470). Undefined when that cannot be told so.
  */
-function unchangedExercise(absRoot: string, { head, body }: Remembered, cache: CatalogCache, id: string): { exercise: Exercise; ids: string[] } | undefined {
-  const ids = head.summaries.map((s) => s.id);
-  const index = ids.indexOf(id);
-  if (head.statKey === '' || index < 0) return undefined;
-  const exercise = parseExercise(exerciseLines(body)[index]);
+function unchangedExercise(absRoot: string, remembered: Remembered, cache: CatalogCache, id: string): { exercise: Exercise; ids: string[] } | undefined {
+  const { head } = remembered;
+  if (head.statKey === '') return undefined;
+  const { exercise, ids } = rememberedExercise(remembered, id);
   const folder = exercise && path.relative(absRoot, exercise.dir);
-  if (exercise?.id !== id || !folder || folder.includes('/') || folder.includes(path.sep) || folder.startsWith('.')) return undefined;
+  if (!exercise || !folder || folder.includes('/') || folder.includes(path.sep) || folder.startsWith('.')) return undefined;
   const own = (rel: string) => rel === folder || rel.startsWith(`${folder}/`);
   const tree = { dirs: ['', ...head.tree.dirs.filter(own)], files: head.tree.files.filter(own) };
   const now = (cache.now ?? Date.now)();
@@ -123,6 +118,14 @@ function unchangedExercise(absRoot: string, { head, body }: Remembered, cache: C
   if (!key?.settled) return undefined;
   const rememberedLines = new Set(head.statKey.split('\n'));
   return key.key.split('\n').every((line) => rememberedLines.has(line)) ? { exercise, ids } : undefined;
+}
+
+/** Every remembered id, and the exercise `id` read from its own line (undefined when unknown, or its line is torn). */
+function rememberedExercise({ head, body }: Remembered, id: string): { known: boolean; exercise: Exercise | undefined; ids: string[] } {
+  const ids = head.summaries.map((s) => s.id);
+  const index = ids.indexOf(id);
+  const exercise = index < 0 ? undefined : parseExercise(exerciseLines(body)[index]);
+  return { known: index >= 0, exercise: exercise?.id === id ? exercise : undefined, ids };
 }
 
 /** One file per catalog root, so two catalogs used in turn do not evict each other (the keys name the root too, so two roots sharing a file name only take turns). */

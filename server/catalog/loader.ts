@@ -45,8 +45,8 @@ export async function loadExercise(dir: string): Promise<Exercise> {
  */
 export async function loadCatalog(root: string): Promise<Catalog> {
   const absRoot = path.resolve(root);
-  const cache = BUILD_CATALOG_CACHE;
-  const exercises = cache === undefined ? await validateCatalog(absRoot) : await cachedExercises(absRoot, cache, validateCatalog);
+  const exercises =
+    BUILD_CATALOG_CACHE === undefined ? await validateCatalog(absRoot) : await cachedExercises(absRoot, BUILD_CATALOG_CACHE, validateCatalog);
   const index = new Map(exercises.map((e) => [e.id, e]));
   return { exercises, byId: (id) => index.get(id) };
 }
@@ -54,8 +54,7 @@ export async function loadCatalog(root: string): Promise<Catalog> {
 /** One exercise of loadCatalog(root) (undefined when no exercise has that id), and every id; a remembered catalog reads only that exercise. */
 export async function findExercise(root: string, id: string): Promise<{ exercise: Exercise | undefined; ids: string[] }> {
   const absRoot = path.resolve(root);
-  const cache = BUILD_CATALOG_CACHE;
-  if (cache !== undefined) return cachedExercise(absRoot, cache, validateCatalog, id);
+  if (BUILD_CATALOG_CACHE !== undefined) return cachedExercise(absRoot, BUILD_CATALOG_CACHE, validateCatalog, id);
   const exercises = await validateCatalog(absRoot);
   return { exercise: exercises.find((e) => e.id === id), ids: exercises.map((e) => e.id) };
 }
@@ -63,8 +62,9 @@ export async function findExercise(root: string, id: string): Promise<{ exercise
 /** What loadCatalog(root).exercises holds, in brief; a remembered catalog answers without reading its exercises. */
 export async function loadCatalogSummaries(root: string): Promise<ExerciseSummary[]> {
   const absRoot = path.resolve(root);
-  const cache = BUILD_CATALOG_CACHE;
-  return cache === undefined ? (await validateCatalog(absRoot)).map(summarize) : cachedSummaries(absRoot, cache, validateCatalog);
+  return BUILD_CATALOG_CACHE === undefined
+    ? (await validateCatalog(absRoot)).map(summarize)
+    : cachedSummaries(absRoot, BUILD_CATALOG_CACHE, validateCatalog);
 }
 
 /** The exercises under `absRoot`, sorted by `order`; throws CatalogError listing every problem. */

@@ -16,7 +16,6 @@ import { parseArgs } from './args.ts';
 import { exerciseTable } from './exercise-table.ts';
 import { asksForHelp } from './help.ts';
 import { processIo, type Io } from './io.ts';
-import { USAGE } from './usage.ts';
 import { helpOrVersion } from './version.ts';
 
 /**
@@ -24,10 +23,7 @@ import { helpOrVersion } from './version.ts';
  * build remembers catalogs (tests pass a scratch one; the sources have none).
  */
 export async function runQuick(argv: readonly string[], io: Io = processIo, cache = BUILD_CATALOG_CACHE): Promise<number | undefined> {
-  if (asksForHelp(argv)) {
-    io.out(USAGE);
-    return 0;
-  }
+  if (asksForHelp(argv)) return helpOrVersion('help', io);
   const parsed = parseArgs(argv);
   if (!parsed.ok) return undefined;
   switch (parsed.command.name) {
